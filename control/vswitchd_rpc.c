@@ -1,0 +1,703 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vswitchd_rpc.c: the JSON-RPC methods of edgeplane-vswitchd (docs/rpc.md)
+ * and the db file that makes the configuration survive a restart.
+ *
+ * Each mutating method validates its params whole, applies the change
+ * through the dataplane's API, then writes the db (temp file, fsync,
+ * rename). If the db cannot be written the change is undone, so the running
+ * switch and the file never disagree.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ether.h>
+
+#include "vswitchd.h"
+
+/* ------------------------------------------------------------------------ */
+/* The db document, built from the running state                            */
+
+struct db_build {
+	json_t *ports;
+	const char *bridge;
+	struct vsd *vsd;
+};
+
+static int
+db_add_port(const struct dp_port_info *info, void *arg)
+{
+	struct db_build *b = arg;
+
+	json_array_append_new(b->ports, vsd_port_cfg_to_json(&info->cfg));
+	return 0;
+}
+
+static int
+db_add_bridge(const struct dp_bridge_cfg *cfg, void *arg)
+{
+	json_t *bridges = ((json_t **)arg)[0];
+	struct vsd *vsd = ((void **)arg)[1];
+	json_t *br = vsd_bridge_cfg_to_json(cfg);
+	struct db_build b = { .ports = json_array(), .bridge = cfg->name, .vsd = vsd };
+	size_t i;
+	json_t *f;
+
+	dp_port_foreach(cfg->name, db_add_port, &b);
+	/* Ports that failed to come back stay in the db. */
+	json_array_foreach(vsd->failed_ports, i, f) {
+		if (strcmp(json_string_value(json_object_get(f, "bridge")), cfg->name) == 0)
+			json_array_append(b.ports, json_object_get(f, "port"));
+	}
+	json_object_set_new(br, "ports", b.ports);
+	json_array_append_new(bridges, br);
+	return 0;
+}
+
+static json_t *
+db_build(struct vsd *vsd)
+{
+	json_t *bridges = json_array();
+	void *arg[2] = { bridges, vsd };
+
+	dp_bridge_foreach(db_add_bridge, arg);
+	return json_pack("{s:i, s:o}", "version", 1, "bridges", bridges);
+}
+
+static int
+db_write(struct vsd *vsd, char *err, size_t errlen)
+{
+	json_t *doc = db_build(vsd);
+	int ret;
+
+	if (doc == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = ctl_db_save(vsd->db_path, doc, err, errlen);
+	json_decref(doc);
+	return ret;
+}
+
+static json_t *
+failed_port_find(struct vsd *vsd, const char *name, size_t *index)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(vsd->failed_ports, i, f) {
+		const char *n = json_string_value(json_object_get(json_object_get(f, "port"),
+								  "name"));
+
+		if (n != NULL && strcmp(n, name) == 0) {
+			if (index != NULL)
+				*index = i;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* bridge.*                                                                 */
+
+static int
+m_bridge_add(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	struct vsd *vsd = ctx;
+	struct dp_bridge_cfg cfg;
+	char e2[128];
+	int ret;
+
+	dp_bridge_cfg_init(&cfg);
+	ret = vsd_bridge_cfg_from_json(params, &cfg, err, errlen);
+	if (ret != 0)
+		return ret;
+	ret = dp_bridge_add(&cfg, err, errlen);
+	if (ret != 0)
+		return ret;
+	ret = db_write(vsd, err, errlen);
+	if (ret != 0) {
+		dp_bridge_del(cfg.name, e2, sizeof(e2));
+		return ret;
+	}
+	*result = json_object();
+	return 0;
+}
+
+static int
+m_bridge_set(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	struct vsd *vsd = ctx;
+	struct dp_bridge_cfg cfg, old;
+	const char *name = json_string_value(json_object_get(params, "name"));
+	char e2[128];
+	int ret;
+
+	if (name == NULL) {
+		snprintf(err, errlen, "missing 'name'");
+		return -EINVAL;
+	}
+	if (dp_bridge_get(name, &old) != 0) {
+		snprintf(err, errlen, "no bridge named %s", name);
+		return -ENOENT;
+	}
+	cfg = old;
+	ret = vsd_bridge_cfg_from_json(params, &cfg, err, errlen);
+	if (ret != 0)
+		return ret;
+	ret = dp_bridge_set(&cfg, err, errlen);
+	if (ret != 0)
+		return ret;
+	ret = db_write(vsd, err, errlen);
+	if (ret != 0) {
+		dp_bridge_set(&old, e2, sizeof(e2));
+		return ret;
+	}
+	*result = json_object();
+	return 0;
+}
+
+static int
+m_bridge_del(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "name", NULL };
+	struct vsd *vsd = ctx;
+	char name[DP_NAME_SIZE];
+	size_t i;
+	json_t *f;
+	int ret;
+
+	ret = vsd_check_keys(params, keys, NULL, err, errlen);
+	if (ret != 0)
+		return ret;
+	ret = vsd_get_string(params, "name", true, name, sizeof(name), err, errlen);
+	if (ret != 0)
+		return ret;
+	ret = dp_bridge_del(name, err, errlen);
+	if (ret != 0)
+		return ret;
+	/* Failed ports of this bridge go with it. */
+	for (i = json_array_size(vsd->failed_ports); i-- > 0;) {
+		f = json_array_get(vsd->failed_ports, i);
+		if (strcmp(json_string_value(json_object_get(f, "bridge")), name) == 0)
+			json_array_remove(vsd->failed_ports, i);
+	}
+	ret = db_write(vsd, err, errlen);
+	if (ret != 0)
+		return ret;
+	*result = json_object();
+	return 0;
+}
+
+struct list_ctx {
+	json_t *ports;
+	struct vsd *vsd;
+	bool with_bridge;
+};
+
+static json_t *
+port_json(const struct dp_port_info *info, bool with_bridge)
+{
+	json_t *o = vsd_port_cfg_to_json(&info->cfg);
+
+	json_object_set_new(o, "id", json_integer(info->id));
+	json_object_set_new(o, "state", json_string(info->up ? "up" : "down"));
+	if (with_bridge)
+		json_object_set_new(o, "bridge", json_string(info->bridge));
+	return o;
+}
+
+static int
+list_port(const struct dp_port_info *info, void *arg)
+{
+	struct list_ctx *lc = arg;
+
+	json_array_append_new(lc->ports, port_json(info, lc->with_bridge));
+	return 0;
+}
+
+static void
+list_failed_ports(struct vsd *vsd, const char *bridge, json_t *ports, bool with_bridge)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(vsd->failed_ports, i, f) {
+		json_t *o;
+
+		if (bridge != NULL &&
+		    strcmp(json_string_value(json_object_get(f, "bridge")), bridge) != 0)
+			continue;
+		o = json_deep_copy(json_object_get(f, "port"));
+		json_object_set_new(o, "state", json_string("error"));
+		json_object_set(o, "error", json_object_get(f, "error"));
+		if (with_bridge)
+			json_object_set(o, "bridge", json_object_get(f, "bridge"));
+		json_array_append_new(ports, o);
+	}
+}
+
+static int
+list_bridge(const struct dp_bridge_cfg *cfg, void *arg)
+{
+	struct list_ctx *outer = arg;
+	struct list_ctx lc = { .ports = json_array(), .vsd = outer->vsd };
+	json_t *br = vsd_bridge_cfg_to_json(cfg);
+
+	dp_port_foreach(cfg->name, list_port, &lc);
+	list_failed_ports(outer->vsd, cfg->name, lc.ports, false);
+	json_object_set_new(br, "ports", lc.ports);
+	json_array_append_new(outer->ports, br);
+	return 0;
+}
+
+static int
+m_bridge_list(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	static const char *const keys[] = { NULL };
+	struct list_ctx lc = { .ports = json_array(), .vsd = ctx };
+	int ret;
+
+	if (params != NULL) {
+		ret = vsd_check_keys(params, keys, NULL, err, errlen);
+		if (ret != 0) {
+			json_decref(lc.ports);
+			return ret;
+		}
+	}
+	dp_bridge_foreach(list_bridge, &lc);
+	*result = json_pack("{s:o}", "bridges", lc.ports);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* port.*                                                                   */
+
+static int
+m_port_add(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	struct vsd *vsd = ctx;
+	struct dp_port_cfg cfg;
+	char bridge[DP_NAME_SIZE], e2[128];
+	int ret;
+
+	dp_port_cfg_init(&cfg);
+	ret = vsd_port_cfg_from_json(params, &cfg, false, err, errlen);
+	if (ret != 0)
+		return ret;
+	ret = vsd_get_string(params, "bridge", true, bridge, sizeof(bridge), err, errlen);
+	if (ret != 0)
+		return ret;
+	if (failed_port_find(vsd, cfg.name, NULL) != NULL) {
+		snprintf(err, errlen, "port %s already exists (in error state)", cfg.name);
+		return -EEXIST;
+	}
+	ret = dp_port_add(bridge, &cfg, err, errlen);
+	if (ret != 0)
+		return ret;
+	ret = db_write(vsd, err, errlen);
+	if (ret != 0) {
+		dp_port_del(cfg.name, e2, sizeof(e2));
+		return ret;
+	}
+	*result = json_object();
+	return 0;
+}
+
+static int
+m_port_set(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	struct vsd *vsd = ctx;
+	struct dp_port_info *info;
+	struct dp_port_cfg cfg;
+	const char *name = json_string_value(json_object_get(params, "name"));
+	char e2[128];
+	int ret;
+
+	if (!json_is_object(params) || name == NULL) {
+		snprintf(err, errlen, "missing 'name'");
+		return -EINVAL;
+	}
+	info = malloc(sizeof(*info));
+	if (info == NULL)
+		return -ENOMEM;
+	if (dp_port_get(name, info) != 0) {
+		free(info);
+		snprintf(err, errlen, "no port named %s", name);
+		return -ENOENT;
+	}
+	cfg = info->cfg;
+	ret = vsd_port_cfg_from_json(params, &cfg, true, err, errlen);
+	if (ret == 0)
+		ret = dp_port_set(&cfg, err, errlen);
+	if (ret == 0) {
+		ret = db_write(vsd, err, errlen);
+		if (ret != 0)
+			dp_port_set(&info->cfg, e2, sizeof(e2));
+	}
+	free(info);
+	if (ret == 0)
+		*result = json_object();
+	return ret;
+}
+
+static int
+m_port_del(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "name", NULL };
+	struct vsd *vsd = ctx;
+	char name[DP_NAME_SIZE];
+	size_t idx;
+	int ret;
+
+	ret = vsd_check_keys(params, keys, NULL, err, errlen);
+	if (ret != 0)
+		return ret;
+	ret = vsd_get_string(params, "name", true, name, sizeof(name), err, errlen);
+	if (ret != 0)
+		return ret;
+	if (failed_port_find(vsd, name, &idx) != NULL)
+		json_array_remove(vsd->failed_ports, idx);
+	else {
+		ret = dp_port_del(name, err, errlen);
+		if (ret != 0)
+			return ret;
+	}
+	ret = db_write(vsd, err, errlen);
+	if (ret != 0)
+		return ret;
+	*result = json_object();
+	return 0;
+}
+
+static int
+m_port_list(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "bridge", NULL };
+	struct list_ctx lc = { .ports = json_array(), .vsd = ctx, .with_bridge = true };
+	char bridge[DP_NAME_SIZE];
+	int ret, has_bridge = 1;
+
+	if (params != NULL) {
+		ret = vsd_check_keys(params, keys, NULL, err, errlen);
+		if (ret == 0) {
+			has_bridge = vsd_get_string(params, "bridge", false, bridge,
+						    sizeof(bridge), err, errlen);
+			ret = has_bridge < 0 ? has_bridge : 0;
+		}
+		if (ret != 0) {
+			json_decref(lc.ports);
+			return ret;
+		}
+	}
+	ret = dp_port_foreach(has_bridge == 0 ? bridge : NULL, list_port, &lc);
+	if (ret == -ENOENT) {
+		json_decref(lc.ports);
+		snprintf(err, errlen, "no bridge named %s", bridge);
+		return ret;
+	}
+	list_failed_ports(ctx, has_bridge == 0 ? bridge : NULL, lc.ports, true);
+	*result = json_pack("{s:o}", "ports", lc.ports);
+	return 0;
+}
+
+static int
+stats_port(const struct dp_port_info *info, void *arg)
+{
+	json_t *ports = arg;
+	json_t *drops = json_object();
+	json_t *o;
+	int d;
+
+	for (d = 0; d < VSW_DROP_MAX; d++)
+		json_object_set_new(drops, vsw_drop_name(d), json_integer(info->ctr.drops[d]));
+	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o}",
+		      "name", info->cfg.name, "bridge", info->bridge,
+		      "state", info->up ? "up" : "down",
+		      "rx_packets", (json_int_t)info->ctr.rx_packets,
+		      "rx_bytes", (json_int_t)info->ctr.rx_bytes,
+		      "tx_packets", (json_int_t)info->ctr.tx_packets,
+		      "tx_bytes", (json_int_t)info->ctr.tx_bytes,
+		      "drops", drops);
+	if (info->cfg.type == DP_PORT_DPDK) {
+		json_object_set_new(o, "rx_missed", json_integer((json_int_t)info->rx_missed));
+		json_object_set_new(o, "rx_nombuf", json_integer((json_int_t)info->rx_nombuf));
+	} else {
+		json_object_set_new(o, "connects", json_integer((json_int_t)info->connects));
+		json_object_set_new(o, "disconnects",
+				    json_integer((json_int_t)info->disconnects));
+		json_object_set_new(o, "tx_retries", json_integer((json_int_t)info->tx_retries));
+		json_object_set_new(o, "queues", json_integer(info->n_queues_up));
+	}
+	json_array_append_new(ports, o);
+	return 0;
+}
+
+static int
+m_port_stats(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "name", NULL };
+	json_t *ports = json_array();
+	char name[DP_NAME_SIZE];
+	int ret, has_name = 1;
+
+	(void)ctx;
+	if (params != NULL) {
+		ret = vsd_check_keys(params, keys, NULL, err, errlen);
+		if (ret == 0) {
+			has_name = vsd_get_string(params, "name", false, name, sizeof(name), err,
+						  errlen);
+			ret = has_name < 0 ? has_name : 0;
+		}
+		if (ret != 0) {
+			json_decref(ports);
+			return ret;
+		}
+	}
+	if (has_name == 0) {
+		struct dp_port_info *info = malloc(sizeof(*info));
+
+		if (info == NULL || dp_port_get(name, info) != 0) {
+			free(info);
+			json_decref(ports);
+			snprintf(err, errlen, "no port named %s", name);
+			return -ENOENT;
+		}
+		stats_port(info, ports);
+		free(info);
+	} else {
+		dp_port_foreach(NULL, stats_port, ports);
+	}
+	*result = json_pack("{s:o}", "ports", ports);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* fdb.*, pmd.*, system.*                                                   */
+
+static int
+fdb_entry_json(const struct dp_fdb_entry *e, void *arg)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(mac, sizeof(mac), &e->e.mac);
+	json_array_append_new(arg, json_pack("{s:s, s:i, s:s, s:b, s:I}", "port", e->port, "vlan",
+					     e->e.vlan, "mac", mac, "static", e->e.is_static,
+					     "age", (json_int_t)e->e.age));
+	return 0;
+}
+
+static int
+get_bridge_param(json_t *params, const char *const *keys, char *bridge, char *err, size_t errlen)
+{
+	int ret = vsd_check_keys(params, keys, NULL, err, errlen);
+
+	if (ret != 0)
+		return ret;
+	return vsd_get_string(params, "bridge", true, bridge, DP_NAME_SIZE, err, errlen);
+}
+
+static int
+m_fdb_show(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "bridge", NULL };
+	char bridge[DP_NAME_SIZE];
+	struct vsw_fdb_stats st;
+	json_t *entries;
+	int ret;
+
+	(void)ctx;
+	ret = get_bridge_param(params, keys, bridge, err, errlen);
+	if (ret != 0)
+		return ret;
+	entries = json_array();
+	ret = dp_fdb_dump(bridge, fdb_entry_json, entries, &st);
+	if (ret != 0) {
+		json_decref(entries);
+		snprintf(err, errlen, "no bridge named %s", bridge);
+		return -ENOENT;
+	}
+	*result = json_pack("{s:s, s:o, s:{s:i, s:I, s:I, s:I, s:I, s:I}}", "bridge", bridge,
+			    "entries", entries, "stats", "n_entries", (int)st.n_entries,
+			    "learned", (json_int_t)st.learned, "moved", (json_int_t)st.moved,
+			    "aged", (json_int_t)st.aged, "table_full", (json_int_t)st.table_full,
+			    "ring_full", (json_int_t)st.ring_full);
+	return 0;
+}
+
+static int
+m_fdb_flush(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "bridge", "port", NULL };
+	char bridge[DP_NAME_SIZE], port[DP_NAME_SIZE];
+	unsigned int flushed = 0;
+	int ret, has_port;
+
+	(void)ctx;
+	ret = get_bridge_param(params, keys, bridge, err, errlen);
+	if (ret != 0)
+		return ret;
+	has_port = vsd_get_string(params, "port", false, port, sizeof(port), err, errlen);
+	if (has_port < 0)
+		return has_port;
+	ret = dp_fdb_flush(bridge, has_port == 0 ? port : NULL, &flushed, err, errlen);
+	if (ret != 0)
+		return ret;
+	*result = json_pack("{s:i}", "flushed", (int)flushed);
+	return 0;
+}
+
+static int
+pmd_json(const struct dp_pmd_info *info, void *arg)
+{
+	json_t *rxqs = json_array();
+	uint64_t total = info->busy_cycles + info->idle_cycles;
+	uint16_t i;
+
+	for (i = 0; i < info->n_rxq; i++)
+		json_array_append_new(rxqs, json_pack("{s:s, s:i}", "port", info->rxqs[i].name,
+						      "queue", info->rxqs[i].queue));
+	json_array_append_new(arg, json_pack(
+		"{s:i, s:i, s:I, s:I, s:I, s:I, s:f, s:f, s:I, s:I, s:I, s:o}",
+		"lcore", (int)info->lcore, "socket", info->socket,
+		"packets", (json_int_t)info->packets,
+		"busy_cycles", (json_int_t)info->busy_cycles,
+		"idle_cycles", (json_int_t)info->idle_cycles,
+		"iterations", (json_int_t)info->iterations,
+		"cycles_per_packet",
+		info->packets ? (double)info->busy_cycles / (double)info->packets : 0.0,
+		"busy_pct", total ? 100.0 * (double)info->busy_cycles / (double)total : 0.0,
+		"flooded", (json_int_t)info->pipe.flooded,
+		"forwarded", (json_int_t)info->pipe.forwarded,
+		"learn_requests", (json_int_t)info->pipe.learn_requests,
+		"rxqs", rxqs));
+	return 0;
+}
+
+static int
+m_pmd_stats(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	json_t *pmds = json_array();
+
+	(void)ctx;
+	(void)params;
+	(void)err;
+	(void)errlen;
+	dp_pmd_foreach(pmd_json, pmds);
+	*result = json_pack("{s:o}", "pmds", pmds);
+	return 0;
+}
+
+static int
+pool_json(const struct dp_pool_info *info, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:i, s:s, s:i, s:i, s:i}", "socket", info->socket,
+					     "name", info->name, "size", (int)info->size,
+					     "in_use", (int)info->in_use,
+					     "reserved", (int)info->reserved));
+	return 0;
+}
+
+static int
+m_mempools(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	json_t *pools = json_array();
+
+	(void)ctx;
+	(void)params;
+	(void)err;
+	(void)errlen;
+	dp_pool_foreach(pool_json, pools);
+	*result = json_pack("{s:o}", "mempools", pools);
+	return 0;
+}
+
+static int
+m_version(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	(void)ctx;
+	(void)params;
+	(void)err;
+	(void)errlen;
+	*result = json_pack("{s:s, s:s}", "version", EDGEPLANE_VERSION, "dpdk",
+			    dp_dpdk_version());
+	return 0;
+}
+
+const struct ctl_method vsd_methods[] = {
+	{ "bridge.add", m_bridge_add },
+	{ "bridge.set", m_bridge_set },
+	{ "bridge.del", m_bridge_del },
+	{ "bridge.list", m_bridge_list },
+	{ "port.add", m_port_add },
+	{ "port.set", m_port_set },
+	{ "port.del", m_port_del },
+	{ "port.list", m_port_list },
+	{ "port.stats", m_port_stats },
+	{ "fdb.show", m_fdb_show },
+	{ "fdb.flush", m_fdb_flush },
+	{ "pmd.stats", m_pmd_stats },
+	{ "pmd.rxq", m_pmd_stats },
+	{ "system.mempools", m_mempools },
+	{ "system.version", m_version },
+	{ NULL, NULL },
+};
+
+/* ------------------------------------------------------------------------ */
+/* Start-up                                                                 */
+
+int
+vsd_restore(struct vsd *vsd, char *err, size_t errlen)
+{
+	const json_t *bridges, *br, *ports, *port;
+	json_t *doc;
+	size_t i, j;
+	char e[256];
+	int ret;
+
+	doc = ctl_db_load(vsd->db_path, err, errlen);
+	if (doc == NULL)
+		return errno == ENOENT ? 0 : -errno;
+	ret = vsd_db_validate(doc, err, errlen);
+	if (ret != 0) {
+		json_decref(doc);
+		return ret;
+	}
+	bridges = json_object_get(doc, "bridges");
+	json_array_foreach(bridges, i, br) {
+		struct dp_bridge_cfg bc;
+		json_t *copy = json_deep_copy(br);
+
+		dp_bridge_cfg_init(&bc);
+		json_object_del(copy, "ports");
+		vsd_bridge_cfg_from_json(copy, &bc, e, sizeof(e));
+		json_decref(copy);
+		ret = dp_bridge_add(&bc, e, sizeof(e));
+		if (ret != 0) {
+			snprintf(err, errlen, "db: bridge %s: %s", bc.name, e);
+			json_decref(doc);
+			return ret;
+		}
+		ports = json_object_get(br, "ports");
+		json_array_foreach(ports, j, port) {
+			struct dp_port_cfg pc;
+
+			dp_port_cfg_init(&pc);
+			vsd_port_cfg_from_json(port, &pc, false, e, sizeof(e));
+			ret = dp_port_add(bc.name, &pc, e, sizeof(e));
+			if (ret != 0) {
+				fprintf(stderr, "edgeplane-vswitchd: port %s not restored: %s\n",
+					pc.name, e);
+				json_array_append_new(vsd->failed_ports,
+						      json_pack("{s:s, s:O, s:s}", "bridge",
+								bc.name, "port", port, "error",
+								e));
+			}
+		}
+	}
+	json_decref(doc);
+	return 0;
+}

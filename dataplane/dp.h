@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp.h: the public interface of the dataplane (dataplane/).
+ *
+ * dataplane/ owns DPDK: EAL bring-up, one mbuf pool per NUMA socket, the
+ * ports (any ethdev from devargs, vhost-user server and client), the PMD
+ * threads and the assignment of rx queues to them. Each PMD hands every rx
+ * burst to vswitch/ (vsw_input) and sends the tx batches it gets back.
+ *
+ * The control thread (the EAL main lcore) changes the running switch only
+ * through the dp_bridge_* and dp_port_* calls below. Each call validates its
+ * arguments whole, does the slow work (probing a device, opening a socket)
+ * before anything is visible, then publishes a new immutable snapshot to the
+ * PMDs under RCU (rte_rcu_qsbr) and frees the old one after a grace period.
+ * PMDs never stop for a reconfiguration.
+ *
+ * Thread-safety: every function here is for the control thread only, unless
+ * its comment says otherwise.
+ *
+ * Errors: int functions return 0 or -errno and write a one-line reason in
+ * `err` (EINVAL bad argument, ENOENT no such bridge/port, EEXIST duplicate,
+ * ENOSPC no free id or too few mbufs, EIO a device or socket refused, EBUSY).
+ */
+#ifndef DP_H
+#define DP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vsw.h"
+
+/** Longest bridge or port name, with the NUL. */
+#define DP_NAME_SIZE 32
+/** Most rx queues one port may have. */
+#define DP_MAX_RXQ 8
+/** Most PMD threads. */
+#define DP_MAX_PMDS 64
+/** Default L3 MTU of a port. */
+#define DP_MTU_DEFAULT 1500
+/** Largest MTU (as OVS-DPDK: 9728 bytes frames less the L2 overhead). */
+#define DP_MTU_MAX 9710
+/** Smallest MTU (IPv4's minimum). */
+#define DP_MTU_MIN 68
+
+/** Port backends. */
+enum dp_port_type {
+	DP_PORT_DPDK,			/**< any ethdev, from devargs */
+	DP_PORT_VHOST_USER,		/**< vhost-user, the switch is the server */
+	DP_PORT_VHOST_USER_CLIENT,	/**< vhost-user, the switch connects */
+};
+
+/** Name of a port type ("dpdk", "vhost-user", "vhost-user-client"). */
+const char *dp_port_type_name(enum dp_port_type type);
+/** Parse a port type name. 0 or -EINVAL. */
+int dp_port_type_parse(const char *name, enum dp_port_type *type);
+
+/** A port's configuration. */
+struct dp_port_cfg {
+	char name[DP_NAME_SIZE];
+	enum dp_port_type type;
+	char devargs[256];	/**< DP_PORT_DPDK only */
+	char path[108];		/**< vhost-user types only: the unix socket */
+	uint16_t mtu;		/**< L3 MTU, DP_MTU_MIN..DP_MTU_MAX */
+	uint16_t n_rxq;		/**< rx queues (vhost: queue pairs), 1..DP_MAX_RXQ */
+	struct vsw_vlan_cfg vlan;
+};
+
+/** Fill @p cfg with defaults (trunk all VLANs, MTU 1500, 1 queue). */
+void dp_port_cfg_init(struct dp_port_cfg *cfg);
+
+/**
+ * Check a port configuration without applying it (names, type-specific
+ * fields, MTU, queues, VLANs). 0 or -EINVAL with a reason.
+ */
+int dp_port_cfg_validate(const struct dp_port_cfg *cfg, char *err, size_t errlen);
+
+/** A bridge's configuration. */
+struct dp_bridge_cfg {
+	char name[DP_NAME_SIZE];
+	uint32_t aging;		/**< MAC aging in seconds; 0 = never */
+	uint32_t fdb_size;	/**< most learned MACs */
+};
+
+/** Fill @p cfg with defaults (aging 300 s, 8192 MACs). */
+void dp_bridge_cfg_init(struct dp_bridge_cfg *cfg);
+
+/** Check a name: 1..31 of [A-Za-z0-9_.-], not starting with '-' or '.'. */
+bool dp_name_valid(const char *name);
+
+/** Start-up parameters. */
+struct dp_params {
+	unsigned int n_mbufs;	/**< mbufs per NUMA socket pool; 0 = default */
+};
+
+/** Default mbufs per pool. */
+#define DP_MBUFS_DEFAULT 16384
+
+/**
+ * Initialise EAL with @p argc/@p argv (DPDK's own options), the RCU
+ * variable and vhost-user. Needs at least one worker lcore (a PMD).
+ * @return the number of arguments EAL consumed, or -errno (err says why).
+ */
+int dp_init(int argc, char **argv, const struct dp_params *params, char *err, size_t errlen);
+
+/** Launch one PMD thread on every worker lcore. 0 or -errno. */
+int dp_start(char *err, size_t errlen);
+
+/**
+ * Periodic control-thread work: the seconds clock the PMDs read, MAC
+ * learning and aging, link state. Call it every few milliseconds.
+ */
+void dp_run(void);
+
+/** Stop the PMDs, close every port and release EAL. */
+void dp_shutdown(void);
+
+int dp_bridge_add(const struct dp_bridge_cfg *cfg, char *err, size_t errlen);
+/** Change a bridge's aging or FDB size (the FDB is flushed when resized). */
+int dp_bridge_set(const struct dp_bridge_cfg *cfg, char *err, size_t errlen);
+/** Delete a bridge and every port on it. */
+int dp_bridge_del(const char *name, char *err, size_t errlen);
+int dp_bridge_get(const char *name, struct dp_bridge_cfg *cfg);
+/** Call @p cb for each bridge in creation order; stops on non-zero. */
+int dp_bridge_foreach(int (*cb)(const struct dp_bridge_cfg *cfg, void *arg), void *arg);
+
+/**
+ * Add a port to a bridge. The backend is opened (device probed and
+ * started, or vhost socket created) before the port becomes visible; on any
+ * failure nothing changes.
+ */
+int dp_port_add(const char *bridge, const struct dp_port_cfg *cfg, char *err, size_t errlen);
+/**
+ * Change a port. VLAN and MTU changes apply in place; a change of devargs,
+ * path or queues re-opens the backend (the old one is closed first; if the
+ * new one fails, the old configuration is restored).
+ */
+int dp_port_set(const struct dp_port_cfg *cfg, char *err, size_t errlen);
+int dp_port_del(const char *name, char *err, size_t errlen);
+
+/** A port as reported to the control plane. */
+struct dp_port_info {
+	struct dp_port_cfg cfg;
+	char bridge[DP_NAME_SIZE];
+	uint16_t id;			/**< switch port id */
+	bool up;			/**< link up / vhost device attached */
+	struct vsw_port_counters ctr;	/**< summed over PMDs since the port was added */
+	/* dpdk ports */
+	uint64_t rx_missed;		/**< ethdev imissed */
+	uint64_t rx_nombuf;		/**< ethdev rx_nombuf */
+	/* vhost-user ports */
+	uint64_t connects, disconnects, tx_retries;
+	uint16_t n_queues_up;		/**< queue pairs the device has */
+	uint16_t rxq_pmd[DP_MAX_RXQ];	/**< lcore polling each rx queue */
+};
+
+int dp_port_get(const char *name, struct dp_port_info *info);
+/** Call @p cb for each port (of @p bridge, or all when NULL) by id. */
+int dp_port_foreach(const char *bridge, int (*cb)(const struct dp_port_info *info, void *arg),
+		    void *arg);
+
+/** FDB of a bridge: dump (with port names) and flush. */
+struct dp_fdb_entry {
+	struct vsw_fdb_entry e;
+	char port[DP_NAME_SIZE];
+};
+int dp_fdb_dump(const char *bridge, int (*cb)(const struct dp_fdb_entry *e, void *arg), void *arg,
+		struct vsw_fdb_stats *stats);
+/** Flush learned MACs of a bridge (of one port when @p port is not NULL). */
+int dp_fdb_flush(const char *bridge, const char *port, unsigned int *flushed, char *err,
+		 size_t errlen);
+
+/** One PMD thread as reported to the control plane. */
+struct dp_pmd_info {
+	unsigned int lcore;
+	int socket;
+	uint64_t packets;		/**< packets received */
+	uint64_t busy_cycles;		/**< cycles of iterations that received packets */
+	uint64_t idle_cycles;
+	uint64_t iterations;
+	uint16_t n_rxq;
+	struct {
+		uint16_t port;
+		uint16_t queue;
+		char name[DP_NAME_SIZE];
+	} rxqs[DP_MAX_RXQ * 4];
+	struct vsw_pmd_counters pipe;
+};
+int dp_pmd_foreach(int (*cb)(const struct dp_pmd_info *info, void *arg), void *arg);
+
+/** One mbuf pool. */
+struct dp_pool_info {
+	int socket;
+	char name[32];
+	unsigned int size;
+	unsigned int in_use;
+	unsigned int reserved;		/**< mbufs the ports' descriptor rings may hold */
+};
+int dp_pool_foreach(int (*cb)(const struct dp_pool_info *info, void *arg), void *arg);
+
+/** DPDK version string. */
+const char *dp_dpdk_version(void);
+
+#endif /* DP_H */

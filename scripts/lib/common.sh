@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared shell helpers for edgeplane's scripts and integration tests.
+# Source it; it defines functions only (plus EP_ROOT/EP_BUILD).
+#
+# Every DPDK process started here gets --no-pci, a unique --file-prefix and a
+# small memory size; ep_cleanup stops only the PIDs recorded by ep_spawn and
+# removes the hugepage and runtime files of the prefixes recorded by ep_prefix.
+
+EP_ROOT=${EP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+EP_BUILD=${EP_BUILD:-$EP_ROOT/build}
+EP_VSWITCHD=$EP_BUILD/control/edgeplane-vswitchd
+EP_CTL=$EP_BUILD/control/edgeplane-ctl
+EP_PEER=$EP_BUILD/tests/tools/ep-peer
+
+EP_PIDS=()
+EP_PREFIXES=()
+EP_NETNS=()
+EP_TMP=""
+
+ep_log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+ep_die() { echo "error: $*" >&2; exit 1; }
+
+# ep_tmpdir NAME: a private scratch directory for this run.
+ep_tmpdir() {
+	EP_TMP=$(mktemp -d "/tmp/ep-$1.XXXXXX")
+	mkdir -p "$EP_TMP/run"
+}
+
+# ep_prefix NAME: sets EP_PREFIX to a unique DPDK --file-prefix, remembered
+# for cleanup (call it directly, not in $(...), or the memory is lost).
+ep_prefix() {
+	EP_PREFIX="ep$$-$1"
+	EP_PREFIXES+=("$EP_PREFIX")
+}
+
+# ep_spawn LOGFILE CMD...: start CMD in the background, remember its PID.
+ep_spawn() {
+	local log=$1; shift
+	"$@" >"$log" 2>&1 &
+	EP_LAST_PID=$!
+	EP_PIDS+=("$EP_LAST_PID")
+}
+
+# ep_stop PID [TIMEOUT]: SIGTERM, wait up to TIMEOUT s, then SIGKILL.
+ep_stop() {
+	local pid=$1 t=${2:-10} i
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < t * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+ep_cleanup() {
+	local pid p ns
+	for ((i = ${#EP_PIDS[@]} - 1; i >= 0; i--)); do
+		ep_stop "${EP_PIDS[$i]}" 5
+	done
+	EP_PIDS=()
+	for ns in "${EP_NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	EP_NETNS=()
+	for p in "${EP_PREFIXES[@]}"; do
+		rm -rf /dev/hugepages/"$p"* /var/run/dpdk/"$p" 2>/dev/null
+	done
+	if [ -n "$EP_TMP" ] && [ -d "$EP_TMP" ] && [ -z "${EP_KEEP_TMP:-}" ]; then
+		rm -rf "$EP_TMP"
+	fi
+}
+
+# ep_hugepages N: make sure N free 2 MiB hugepages are reserved and mounted.
+ep_hugepages() {
+	local want=$1 total free
+	if ! mountpoint -q /dev/hugepages; then
+		mkdir -p /dev/hugepages
+		mount -t hugetlbfs nodev /dev/hugepages || ep_die "cannot mount hugetlbfs"
+	fi
+	total=$(cat /proc/sys/vm/nr_hugepages)
+	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+	if [ "$free" -lt "$want" ]; then
+		echo $((total + want - free)) >/proc/sys/vm/nr_hugepages
+		free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+		[ "$free" -ge "$want" ] || ep_die "only $free free hugepages, $want wanted"
+	fi
+}
+
+# ep_vswitchd_start NAME [EXTRA EAL ARGS...]: start a vswitchd on lcores 0 (control)
+# and 1 (PMD) with its rundir and db under $EP_TMP; waits for its socket.
+ep_vswitchd_start() {
+	local name=$1; shift
+	ep_prefix "$name"
+	EP_VSD_PREFIX=$EP_PREFIX
+	ep_spawn "$EP_TMP/$name.log" "$EP_VSWITCHD" --no-pci --file-prefix "$EP_PREFIX" -m 256 \
+		-l 0,1 --log-level=user.nfv.*:info "$@" -- \
+		--rundir "$EP_TMP/run" --db "$EP_TMP/vswitchd.json"
+	EP_VSD_PID=$EP_LAST_PID
+	ep_wait_socket "$EP_TMP/run/vswitchd.sock" 30 || {
+		cat "$EP_TMP/$name.log" >&2
+		return 1
+	}
+}
+
+# ep_wait_socket PATH TIMEOUT: wait until PATH is a socket.
+ep_wait_socket() {
+	local path=$1 t=$2 i
+	for ((i = 0; i < t * 10; i++)); do
+		[ -S "$path" ] && return 0
+		sleep 0.1
+	done
+	echo "timeout waiting for $path" >&2
+	return 1
+}
+
+ctl() { "$EP_CTL" --rundir "$EP_TMP/run" "$@"; }
+
+# ep_peer NAME SOCKETS... -- PEER-ARGS...: run the traffic peer (foreground,
+# bounded by timeout) with one net_virtio_user port per socket; port i gets
+# MAC 02:00:00:00:00:0(i+1). Its JSON report goes to stdout.
+ep_peer() {
+	local name=$1; shift
+	local vdevs=() i=0
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		i=$((i + 1))
+		vdevs+=(--vdev "net_virtio_user$i,path=$1,mac=02:00:00:00:00:0$i${EP_PEER_VDEV_EXTRA:-}")
+		shift
+	done
+	[ "${1:-}" = "--" ] && shift
+	ep_prefix "$name"
+	timeout 120 "$EP_PEER" --no-pci --file-prefix "$EP_PREFIX" -m 128 --single-file-segments \
+		-l 0 --log-level='*:warning' "${vdevs[@]}" -- "$@" 2>"$EP_TMP/$name.err"
+}
+
+# ep_json FILE-OR-STRING EXPR: evaluate a Python expression on parsed JSON (j).
+ep_json() {
+	python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}

@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ep_peer.c: a small DPDK traffic peer for edgeplane's integration tests
+ * and benchmarks. It opens the ports given as EAL --vdev options (usually
+ * net_virtio_user on the switch's vhost-user sockets), sends exactly the
+ * frames it is told to, receives on every port, checks each received
+ * frame's payload, and prints what it saw as one JSON object on stdout.
+ *
+ *   ep-peer [EAL options] -- [--announce] [--send P:N[:DST[:VLAN[:LEN]]]]...
+ *           [--rate PPS] [--duration SEC] [--rx-time MS] [--wait-link SEC]
+ *
+ * Frames carry ethertype 0x88b5 and a payload of a magic, the sender port,
+ * a sequence number, the length and a byte pattern, so a receiver detects
+ * truncation and corruption (rx_bad) and tells test frames from others
+ * (rx_other). Every loop here is bounded in time.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#define MAX_PORTS 8
+#define MAX_SENDS 16
+#define BURST 32
+#define PEER_ETHERTYPE 0x88b5
+#define MAGIC 0x45505045u	/* "EPPE" */
+
+struct send_spec {
+	uint16_t port;
+	uint64_t count;		/* 0 with --duration: until time runs out */
+	struct rte_ether_addr dst;
+	int vlan;		/* -1: untagged */
+	uint16_t len;		/* frame length without CRC */
+};
+
+struct port_stats {
+	uint64_t tx, tx_fail, rx, rx_bad, rx_other, rx_tagged, rx_untagged;
+	uint64_t rx_from[MAX_PORTS];
+	uint64_t rx_bytes;
+};
+
+struct peer_payload {
+	uint32_t magic;
+	uint16_t port;
+	uint16_t len;
+	uint64_t seq;
+} __attribute__((packed));
+
+static struct send_spec sends[MAX_SENDS];
+static unsigned int n_sends;
+static struct port_stats stats[MAX_PORTS];
+static struct rte_ether_addr macs[MAX_PORTS];
+static volatile sig_atomic_t quit;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	quit = 1;
+}
+
+static int
+parse_send(const char *arg, struct send_spec *s)
+{
+	char buf[128], *tok, *save = NULL;
+	int field = 0;
+
+	memset(s, 0, sizeof(*s));
+	memset(&s->dst, 0xff, sizeof(s->dst));
+	s->vlan = -1;
+	s->len = 60;
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (tok = strtok_r(buf, ":", &save); tok != NULL; tok = strtok_r(NULL, ":", &save)) {
+		switch (field++) {
+		case 0:
+			s->port = (uint16_t)atoi(tok);
+			break;
+		case 1:
+			s->count = strtoull(tok, NULL, 10);
+			break;
+		case 2:
+			/* MAC written with '-' separators since ':' splits fields. */
+			for (char *c = tok; *c; c++)
+				if (*c == '-')
+					*c = ':';
+			if (strcmp(tok, "bcast") != 0 && rte_ether_unformat_addr(tok, &s->dst) != 0)
+				return -EINVAL;
+			break;
+		case 3:
+			s->vlan = strcmp(tok, "none") == 0 ? -1 : atoi(tok);
+			if (s->vlan > 4095)
+				return -EINVAL;
+			break;
+		case 4:
+			s->len = (uint16_t)atoi(tok);
+			if (s->len < 60 || s->len > 9700)
+				return -EINVAL;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return field >= 2 ? 0 : -EINVAL;
+}
+
+static struct rte_mbuf *
+build_frame(struct rte_mempool *mp, uint16_t port, const struct rte_ether_addr *dst, int vlan,
+	    uint16_t len, uint64_t seq)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr *eh;
+	struct peer_payload *pl;
+	uint8_t *p;
+	uint16_t hdr = vlan >= 0 ? 18 : 14, i;
+
+	if (m == NULL)
+		return NULL;
+	if (len > rte_pktmbuf_tailroom(m)) {
+		/* Jumbo: a chain of segments. */
+		struct rte_mbuf *seg = m;
+		uint16_t left = len;
+
+		while (left > 0) {
+			uint16_t chunk = RTE_MIN(left, rte_pktmbuf_tailroom(seg));
+
+			rte_pktmbuf_append(seg, chunk);
+			left -= chunk;
+			if (left > 0) {
+				struct rte_mbuf *nseg = rte_pktmbuf_alloc(mp);
+
+				if (nseg == NULL || rte_pktmbuf_chain(m, nseg) != 0) {
+					rte_pktmbuf_free(nseg);
+					rte_pktmbuf_free(m);
+					return NULL;
+				}
+				seg = nseg;
+			}
+		}
+	} else {
+		rte_pktmbuf_append(m, len);
+	}
+	{
+		/* Build the frame in a flat buffer and copy it in. */
+		static uint8_t frame[9728];
+
+		eh = (struct rte_ether_hdr *)frame;
+		eh->dst_addr = *dst;
+		eh->src_addr = macs[port];
+		if (vlan >= 0) {
+			struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+
+			eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+			vh->vlan_tci = rte_cpu_to_be_16((uint16_t)vlan);
+			vh->eth_proto = rte_cpu_to_be_16(PEER_ETHERTYPE);
+		} else {
+			eh->ether_type = rte_cpu_to_be_16(PEER_ETHERTYPE);
+		}
+		pl = (struct peer_payload *)(frame + hdr);
+		pl->magic = MAGIC;
+		pl->port = port;
+		pl->len = len - hdr;
+		pl->seq = seq;
+		p = (uint8_t *)(pl + 1);
+		for (i = 0; i < len - hdr - sizeof(*pl); i++)
+			p[i] = (uint8_t)(seq + i);
+		{
+			uint16_t off = 0;
+			struct rte_mbuf *seg;
+
+			for (seg = m; seg != NULL; seg = seg->next) {
+				memcpy(rte_pktmbuf_mtod(seg, void *), frame + off, seg->data_len);
+				off += seg->data_len;
+			}
+		}
+	}
+	return m;
+}
+
+static void
+check_frame(uint16_t port, struct rte_mbuf *m)
+{
+	static uint8_t frame[9728 + 64];
+	struct port_stats *st = &stats[port];
+	const struct rte_ether_hdr *eh;
+	const struct peer_payload *pl;
+	uint16_t hdr = 14, etype, i;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	const uint8_t *p;
+
+	st->rx++;
+	st->rx_bytes += len;
+	if (len > sizeof(frame) || len < 14 + sizeof(*pl)) {
+		st->rx_other++;
+		return;
+	}
+	eh = rte_pktmbuf_read(m, 0, len, frame);
+	etype = rte_be_to_cpu_16(eh->ether_type);
+	if (etype == RTE_ETHER_TYPE_VLAN) {
+		const struct rte_vlan_hdr *vh = (const void *)(eh + 1);
+
+		etype = rte_be_to_cpu_16(vh->eth_proto);
+		hdr = 18;
+		st->rx_tagged++;
+	} else {
+		st->rx_untagged++;
+	}
+	pl = (const void *)((const uint8_t *)eh + hdr);
+	if (etype != PEER_ETHERTYPE || pl->magic != MAGIC) {
+		st->rx_other++;
+		return;
+	}
+	if (pl->len != len - hdr || pl->port >= MAX_PORTS) {
+		st->rx_bad++;
+		return;
+	}
+	p = (const uint8_t *)(pl + 1);
+	for (i = 0; i < len - hdr - sizeof(*pl); i++) {
+		if (p[i] != (uint8_t)(pl->seq + i)) {
+			st->rx_bad++;
+			return;
+		}
+	}
+	st->rx_from[pl->port]++;
+}
+
+static void
+poll_rx(uint16_t n_ports)
+{
+	struct rte_mbuf *pkts[BURST];
+	uint16_t p, i, n;
+
+	for (p = 0; p < n_ports; p++) {
+		n = rte_eth_rx_burst(p, 0, pkts, BURST);
+		for (i = 0; i < n; i++) {
+			check_frame(p, pkts[i]);
+			rte_pktmbuf_free(pkts[i]);
+		}
+	}
+}
+
+static void
+print_json(uint16_t n_ports)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	uint16_t p, q;
+
+	printf("{\"ports\":[");
+	for (p = 0; p < n_ports; p++) {
+		struct port_stats *st = &stats[p];
+
+		rte_ether_format_addr(mac, sizeof(mac), &macs[p]);
+		printf("%s{\"port\":%u,\"mac\":\"%s\",\"tx\":%" PRIu64 ",\"tx_fail\":%" PRIu64
+		       ",\"rx\":%" PRIu64 ",\"rx_bytes\":%" PRIu64 ",\"rx_bad\":%" PRIu64
+		       ",\"rx_other\":%" PRIu64 ",\"rx_tagged\":%" PRIu64
+		       ",\"rx_untagged\":%" PRIu64 ",\"rx_from\":[",
+		       p ? "," : "", p, mac, st->tx, st->tx_fail, st->rx, st->rx_bytes, st->rx_bad,
+		       st->rx_other, st->rx_tagged, st->rx_untagged);
+		for (q = 0; q < n_ports; q++)
+			printf("%s%" PRIu64, q ? "," : "", st->rx_from[q]);
+		printf("]}");
+	}
+	printf("]}\n");
+	fflush(stdout);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "send", required_argument, NULL, 's' },
+		{ "announce", no_argument, NULL, 'a' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "rx-time", required_argument, NULL, 't' },
+		{ "wait-link", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rte_eth_conf conf;
+	struct rte_mempool *mp;
+	uint64_t rate = 0, duration = 0, rx_ms = 1000, wait_link = 10, hz, deadline;
+	bool announce = false;
+	uint16_t n_ports, p;
+	int ret, c;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "ep-peer: EAL init failed\n");
+		return 1;
+	}
+	argc -= ret;
+	argv += ret;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (n_sends == MAX_SENDS || parse_send(optarg, &sends[n_sends]) != 0) {
+				fprintf(stderr, "ep-peer: bad --send %s\n", optarg);
+				return 2;
+			}
+			n_sends++;
+			break;
+		case 'a':
+			announce = true;
+			break;
+		case 'r':
+			rate = strtoull(optarg, NULL, 10);
+			break;
+		case 'd':
+			duration = strtoull(optarg, NULL, 10);
+			break;
+		case 't':
+			rx_ms = strtoull(optarg, NULL, 10);
+			break;
+		case 'w':
+			wait_link = strtoull(optarg, NULL, 10);
+			break;
+		default:
+			return 2;
+		}
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	n_ports = rte_eth_dev_count_avail();
+	if (n_ports == 0 || n_ports > MAX_PORTS) {
+		fprintf(stderr, "ep-peer: need 1..%d ports, have %u\n", MAX_PORTS, n_ports);
+		return 1;
+	}
+	mp = rte_pktmbuf_pool_create("peer", 8191, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				     (int)rte_socket_id());
+	if (mp == NULL) {
+		fprintf(stderr, "ep-peer: no mbuf pool\n");
+		return 1;
+	}
+	memset(&conf, 0, sizeof(conf));
+	for (p = 0; p < n_ports; p++) {
+		if (rte_eth_dev_configure(p, 1, 1, &conf) != 0 ||
+		    rte_eth_rx_queue_setup(p, 0, 1024, rte_eth_dev_socket_id(p), NULL, mp) != 0 ||
+		    rte_eth_tx_queue_setup(p, 0, 1024, rte_eth_dev_socket_id(p), NULL) != 0 ||
+		    rte_eth_dev_start(p) != 0) {
+			fprintf(stderr, "ep-peer: cannot start port %u\n", p);
+			return 1;
+		}
+		rte_eth_macaddr_get(p, &macs[p]);
+		rte_eth_promiscuous_enable(p);
+	}
+	for (unsigned int i = 0; i < n_sends; i++) {
+		if (sends[i].port >= n_ports) {
+			fprintf(stderr, "ep-peer: --send names port %u of %u\n", sends[i].port,
+				n_ports);
+			return 2;
+		}
+	}
+	hz = rte_get_tsc_hz();
+
+	/* Wait for every link (virtio-user: the switch accepted the device). */
+	deadline = rte_get_tsc_cycles() + wait_link * hz;
+	for (p = 0; p < n_ports && !quit; ) {
+		struct rte_eth_link link;
+
+		if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status) {
+			p++;
+			continue;
+		}
+		if (rte_get_tsc_cycles() > deadline) {
+			fprintf(stderr, "ep-peer: port %u link down after %" PRIu64 " s\n", p,
+				wait_link);
+			return 3;
+		}
+		rte_delay_ms(10);
+	}
+	/* Give the switch time to publish the devices to its PMDs. */
+	rte_delay_ms(200);
+
+	if (announce) {
+		struct rte_ether_addr bcast;
+
+		memset(&bcast, 0xff, sizeof(bcast));
+		for (p = 0; p < n_ports; p++) {
+			struct rte_mbuf *m = build_frame(mp, p, &bcast, -1, 60, 0);
+
+			if (m != NULL && rte_eth_tx_burst(p, 0, &m, 1) == 1)
+				stats[p].tx++;
+			else
+				rte_pktmbuf_free(m);
+		}
+		deadline = rte_get_tsc_cycles() + hz / 2;
+		while (rte_get_tsc_cycles() < deadline && !quit)
+			poll_rx(n_ports);
+		/* Announcements are not part of what the caller counts. */
+		memset(stats, 0, sizeof(stats));
+	}
+
+	{
+		uint64_t sent[MAX_SENDS] = { 0 }, seq = 1, start = rte_get_tsc_cycles();
+		/* Count-based sends are bounded too: 60 s at most. */
+		uint64_t end = start + (duration ? duration : 60) * hz;
+		uint64_t total_sent = 0;
+		bool more = n_sends > 0;
+
+		while (more && !quit) {
+			uint64_t now = rte_get_tsc_cycles();
+
+			more = false;
+			if (now >= end)
+				break;
+			for (unsigned int i = 0; i < n_sends; i++) {
+				struct send_spec *s = &sends[i];
+				struct rte_mbuf *burst[BURST];
+				uint16_t n = BURST, k, tx;
+
+				if (!duration && sent[i] >= s->count)
+					continue;
+				more = true;
+				if (rate) {
+					/* Pace: the total sent may not run ahead of rate * t. */
+					uint64_t allowed = (now - start) * rate / hz + 1;
+
+					if (total_sent >= allowed)
+						continue;
+					n = (uint16_t)RTE_MIN((uint64_t)BURST, allowed - total_sent);
+				}
+				if (!duration)
+					n = (uint16_t)RTE_MIN((uint64_t)n, s->count - sent[i]);
+				for (k = 0; k < n; k++) {
+					burst[k] = build_frame(mp, s->port, &s->dst, s->vlan, s->len,
+							       seq++);
+					if (burst[k] == NULL)
+						break;
+				}
+				tx = rte_eth_tx_burst(s->port, 0, burst, k);
+				if (tx < k) {
+					/* Ring full: count it; count-based sends retry. */
+					rte_pktmbuf_free_bulk(&burst[tx], k - tx);
+					stats[s->port].tx_fail += k - tx;
+				}
+				sent[i] += tx;
+				total_sent += tx;
+				stats[s->port].tx += tx;
+			}
+			poll_rx(n_ports);
+		}
+	}
+
+	deadline = rte_get_tsc_cycles() + rx_ms * hz / 1000;
+	while (rte_get_tsc_cycles() < deadline && !quit)
+		poll_rx(n_ports);
+
+	print_json(n_ports);
+	for (p = 0; p < n_ports; p++) {
+		rte_eth_dev_stop(p);
+		rte_eth_dev_close(p);
+	}
+	rte_eal_cleanup();
+	return 0;
+}

@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_vsw_fdb.c: the MAC learning table: learning through the request ring,
+ * moves, aging, static entries, delete/flush/dump, ring-full and table-full
+ * accounting, object names, and slot reuse under QSBR.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+#include "vsw.h"
+#include "vsw_test_eal.h"
+
+#define T0 1000u
+
+static struct vsw_fdb *
+mk(const char *name, uint32_t size)
+{
+	struct vsw_fdb *fdb = vsw_fdb_create(name, size, SOCKET_ID_ANY, NULL);
+
+	assert_non_null(fdb);
+	return fdb;
+}
+
+static struct vsw_fdb_stats
+stats(const struct vsw_fdb *fdb)
+{
+	struct vsw_fdb_stats s;
+
+	vsw_fdb_get_stats(fdb, &s);
+	return s;
+}
+
+static void
+test_create_errors(void **state)
+{
+	struct vsw_fdb *a, *b, *c;
+
+	(void)state;
+	errno = 0;
+	assert_null(vsw_fdb_create(NULL, 16, SOCKET_ID_ANY, NULL));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(vsw_fdb_create("", 16, SOCKET_ID_ANY, NULL));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(vsw_fdb_create("zero", 0, SOCKET_ID_ANY, NULL));
+	assert_int_equal(errno, EINVAL);
+
+	a = mk("dup", 16);
+	errno = 0;
+	assert_null(vsw_fdb_create("dup", 16, SOCKET_ID_ANY, NULL));
+	assert_int_equal(errno, EEXIST);
+	/* Long names that share a prefix do not collide after truncation. */
+	b = mk("bridge-with-a-very-long-name-number-1", 16);
+	c = mk("bridge-with-a-very-long-name-number-2", 16);
+	errno = 0;
+	assert_null(vsw_fdb_create("bridge-with-a-very-long-name-number-2", 16,
+				   SOCKET_ID_ANY, NULL));
+	assert_int_equal(errno, EEXIST);
+	vsw_fdb_free(a);
+	vsw_fdb_free(b);
+	vsw_fdb_free(c);
+	/* The names are free again. */
+	a = mk("dup", 16);
+	vsw_fdb_free(a);
+	vsw_fdb_free(NULL);
+}
+
+static void
+test_learn_and_lookup(void **state)
+{
+	struct vsw_fdb *fdb = mk("learn", 64);
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct rte_ether_addr bcast, mcast = { .addr_bytes = { 0x01, 0, 0x5e, 0, 0, 1 } };
+	struct vsw_fdb_stats s;
+
+	(void)state;
+	memset(&bcast, 0xff, sizeof(bcast));
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 10), VSW_PORT_NONE);
+	assert_true(vsw_fdb_learn(fdb, &a, 10, 1, T0));
+	/* Nothing is inserted before the control thread runs. */
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 10), VSW_PORT_NONE);
+	assert_true(vsw_fdb_learn(fdb, &b, 10, 2, T0));
+	/* Group and broadcast sources are never learned. */
+	assert_false(vsw_fdb_learn(fdb, &bcast, 10, 2, T0));
+	assert_false(vsw_fdb_learn(fdb, &mcast, 10, 2, T0));
+
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 2);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 10), 1);
+	assert_int_equal(vsw_fdb_lookup(fdb, &b, 10), 2);
+	/* The VLAN is part of the key. */
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 11), VSW_PORT_NONE);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 0), VSW_PORT_NONE);
+	/* Known on the same port: refresh only, no request. */
+	assert_false(vsw_fdb_learn(fdb, &a, 10, 1, T0 + 5));
+	assert_int_equal(vsw_fdb_run(fdb, T0 + 5, 300), 0);
+
+	s = stats(fdb);
+	assert_int_equal(s.n_entries, 2);
+	assert_int_equal(s.learned, 2);
+	assert_int_equal(s.moved, 0);
+	assert_int_equal(s.aged, 0);
+	assert_int_equal(s.table_full, 0);
+	assert_int_equal(s.ring_full, 0);
+
+	/* The refresh at T0+5 keeps a alive at T0+305 while b (T0) ages. */
+	vsw_fdb_run(fdb, T0 + 301, 300);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 10), 1);
+	assert_int_equal(vsw_fdb_lookup(fdb, &b, 10), VSW_PORT_NONE);
+	s = stats(fdb);
+	assert_int_equal(s.aged, 1);
+	assert_int_equal(s.n_entries, 1);
+	vsw_fdb_free(fdb);
+}
+
+static void
+test_move(void **state)
+{
+	struct vsw_fdb *fdb = mk("move", 64);
+	struct rte_ether_addr a = vsw_test_mac(0xa);
+	struct vsw_fdb_stats s;
+
+	(void)state;
+	vsw_fdb_learn(fdb, &a, 1, 3, T0);
+	vsw_fdb_run(fdb, T0, 300);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), 3);
+	/* A appears on port 4: a request, then a move. */
+	assert_true(vsw_fdb_learn(fdb, &a, 1, 4, T0 + 1));
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), 3);
+	assert_int_equal(vsw_fdb_run(fdb, T0 + 1, 300), 1);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), 4);
+	/* Two requests for the same port (two PMDs): one move only. */
+	vsw_fdb_learn(fdb, &a, 1, 5, T0 + 2);
+	vsw_fdb_learn(fdb, &a, 1, 5, T0 + 2);
+	assert_int_equal(vsw_fdb_run(fdb, T0 + 2, 300), 2);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), 5);
+	s = stats(fdb);
+	assert_int_equal(s.learned, 1);
+	assert_int_equal(s.moved, 2);
+	assert_int_equal(s.n_entries, 1);
+	vsw_fdb_free(fdb);
+}
+
+static void
+test_aging(void **state)
+{
+	struct vsw_fdb *fdb = mk("aging", 64);
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct vsw_fdb_stats s;
+
+	(void)state;
+	vsw_fdb_learn(fdb, &a, 1, 1, T0);
+	vsw_fdb_learn(fdb, &b, 1, 2, T0);
+	assert_int_equal(vsw_fdb_add_static(fdb, &b, 2, 7), 0);
+	vsw_fdb_run(fdb, T0, 300);
+	/* aging 0: never ages, however old. */
+	vsw_fdb_run(fdb, T0 + 1000000, 0);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), 1);
+	/* Exactly `aging` seconds old is not yet older than aging. */
+	vsw_fdb_run(fdb, T0 + 300, 300);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), 1);
+	assert_int_equal(stats(fdb).aged, 0);
+	/* A clock behind the entries' last-seen ages nothing. */
+	vsw_fdb_run(fdb, T0 - 1000, 300);
+	assert_int_equal(stats(fdb).n_entries, 3);
+	vsw_fdb_run(fdb, T0 + 301, 300);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), VSW_PORT_NONE);
+	assert_int_equal(vsw_fdb_lookup(fdb, &b, 1), VSW_PORT_NONE);
+	/* The static entry survives any age. */
+	vsw_fdb_run(fdb, T0 + 100000, 1);
+	assert_int_equal(vsw_fdb_lookup(fdb, &b, 2), 7);
+	s = stats(fdb);
+	assert_int_equal(s.aged, 2);
+	assert_int_equal(s.n_entries, 1);
+	assert_int_equal(s.learned, 2);
+	vsw_fdb_free(fdb);
+}
+
+static void
+test_static(void **state)
+{
+	struct vsw_fdb *fdb = mk("static", 64);
+	struct rte_ether_addr a = vsw_test_mac(0xa), bcast;
+	struct vsw_fdb_stats s;
+
+	(void)state;
+	memset(&bcast, 0xff, sizeof(bcast));
+	assert_int_equal(vsw_fdb_add_static(fdb, &bcast, 1, 1), -EINVAL);
+	assert_int_equal(vsw_fdb_add_static(fdb, &a, 4096, 1), -EINVAL);
+	assert_int_equal(vsw_fdb_add_static(fdb, &a, 1, VSW_MAX_PORTS), -EINVAL);
+
+	assert_int_equal(vsw_fdb_add_static(fdb, &a, 1, 3), 0);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), 3);
+	/* Seen elsewhere: no request, no move. */
+	assert_false(vsw_fdb_learn(fdb, &a, 1, 9, T0));
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 0);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), 3);
+	/* Replace the static entry's port. */
+	assert_int_equal(vsw_fdb_add_static(fdb, &a, 1, 4), 0);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), 4);
+	s = stats(fdb);
+	assert_int_equal(s.n_entries, 1);
+	assert_int_equal(s.moved, 0);
+	assert_int_equal(s.learned, 0);
+
+	/* A dynamic entry turned static stops moving. */
+	vsw_fdb_learn(fdb, &a, 2, 5, T0);
+	vsw_fdb_run(fdb, T0, 300);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 2), 5);
+	assert_int_equal(vsw_fdb_add_static(fdb, &a, 2, 6), 0);
+	assert_false(vsw_fdb_learn(fdb, &a, 2, 5, T0));
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 2), 6);
+
+	assert_int_equal(vsw_fdb_del(fdb, &a, 1), 0);
+	assert_int_equal(vsw_fdb_del(fdb, &a, 1), -ENOENT);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), VSW_PORT_NONE);
+	assert_int_equal(stats(fdb).n_entries, 1);
+	vsw_fdb_free(fdb);
+}
+
+static void
+test_flush(void **state)
+{
+	struct vsw_fdb *fdb = mk("flush", 64);
+	struct rte_ether_addr m[6];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 6; i++) {
+		m[i] = vsw_test_mac((uint8_t)(i + 1));
+		vsw_fdb_learn(fdb, &m[i], 1, (uint16_t)(i % 2), T0);	/* ports 0 and 1 */
+	}
+	vsw_fdb_run(fdb, T0, 300);
+	assert_int_equal(vsw_fdb_add_static(fdb, &m[0], 2, 0), 0);
+	assert_int_equal(vsw_fdb_add_static(fdb, &m[1], 2, 1), 0);
+	assert_int_equal(stats(fdb).n_entries, 8);
+
+	assert_int_equal(vsw_fdb_flush(fdb, 1, false), 3);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m[1], 1), VSW_PORT_NONE);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m[1], 2), 1);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m[0], 1), 0);
+	assert_int_equal(vsw_fdb_flush(fdb, 1, true), 1);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m[1], 2), VSW_PORT_NONE);
+	assert_int_equal(vsw_fdb_flush(fdb, 1, true), 0);
+	/* Every port, dynamic only. */
+	assert_int_equal(vsw_fdb_flush(fdb, VSW_PORT_NONE, false), 3);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m[0], 2), 0);
+	assert_int_equal(stats(fdb).n_entries, 1);
+	assert_int_equal(vsw_fdb_flush(fdb, VSW_PORT_NONE, true), 1);
+	assert_int_equal(stats(fdb).n_entries, 0);
+	/* Flushing counts nothing as aged. */
+	assert_int_equal(stats(fdb).aged, 0);
+	vsw_fdb_free(fdb);
+}
+
+struct dump_ctx {
+	unsigned int n;
+	unsigned int stop_at;
+	struct vsw_fdb_entry e[8];
+};
+
+static int
+dump_cb(const struct vsw_fdb_entry *e, void *arg)
+{
+	struct dump_ctx *d = arg;
+
+	if (d->n < RTE_DIM(d->e))
+		d->e[d->n] = *e;
+	d->n++;
+	return d->n == d->stop_at ? 42 : 0;
+}
+
+static void
+test_dump(void **state)
+{
+	struct vsw_fdb *fdb = mk("dump", 64);
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct dump_ctx d;
+	unsigned int i, seen = 0;
+
+	(void)state;
+	vsw_fdb_learn(fdb, &a, 10, 1, T0);
+	vsw_fdb_run(fdb, T0, 300);
+	assert_int_equal(vsw_fdb_add_static(fdb, &b, 20, 2), 0);
+
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(vsw_fdb_dump(fdb, T0 + 7, dump_cb, &d), 0);
+	assert_int_equal(d.n, 2);
+	for (i = 0; i < 2; i++) {
+		if (rte_is_same_ether_addr(&d.e[i].mac, &a)) {
+			assert_int_equal(d.e[i].vlan, 10);
+			assert_int_equal(d.e[i].port, 1);
+			assert_false(d.e[i].is_static);
+			assert_int_equal(d.e[i].age, 7);
+			seen |= 1;
+		} else {
+			assert_true(rte_is_same_ether_addr(&d.e[i].mac, &b));
+			assert_int_equal(d.e[i].vlan, 20);
+			assert_int_equal(d.e[i].port, 2);
+			assert_true(d.e[i].is_static);
+			assert_int_equal(d.e[i].age, 0);
+			seen |= 2;
+		}
+	}
+	assert_int_equal(seen, 3);
+
+	memset(&d, 0, sizeof(d));
+	d.stop_at = 1;
+	assert_int_equal(vsw_fdb_dump(fdb, T0, dump_cb, &d), 42);
+	assert_int_equal(d.n, 1);
+	vsw_fdb_free(fdb);
+}
+
+static void
+test_ring_and_table_full(void **state)
+{
+	/* 8 entries: the learn ring holds 8 requests, the table 8 entries. */
+	struct vsw_fdb *fdb = mk("tiny", 8);
+	struct rte_ether_addr m;
+	struct vsw_fdb_stats s;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 10; i++) {
+		m = vsw_test_mac((uint8_t)(i + 1));
+		assert_true(vsw_fdb_learn(fdb, &m, 1, 1, T0));
+	}
+	s = stats(fdb);
+	assert_int_equal(s.ring_full, 2);
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 8);
+	s = stats(fdb);
+	assert_int_equal(s.learned, 8);
+	assert_int_equal(s.n_entries, 8);
+	assert_int_equal(s.table_full, 0);
+	m = vsw_test_mac(9);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m, 1), VSW_PORT_NONE);
+
+	/* Table full: the 9th and 10th are refused and counted. */
+	for (i = 8; i < 10; i++) {
+		m = vsw_test_mac((uint8_t)(i + 1));
+		assert_true(vsw_fdb_learn(fdb, &m, 1, 1, T0));
+	}
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 2);
+	s = stats(fdb);
+	assert_int_equal(s.table_full, 2);
+	assert_int_equal(s.n_entries, 8);
+	assert_int_equal(vsw_fdb_add_static(fdb, &m, 1, 1), -ENOSPC);
+
+	/* A deleted slot is reusable (no QSBR: at once). */
+	m = vsw_test_mac(1);
+	assert_int_equal(vsw_fdb_del(fdb, &m, 1), 0);
+	m = vsw_test_mac(10);
+	vsw_fdb_learn(fdb, &m, 1, 2, T0);
+	vsw_fdb_run(fdb, T0, 300);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m, 1), 2);
+	s = stats(fdb);
+	assert_int_equal(s.learned, 9);
+	assert_int_equal(s.n_entries, 8);
+	assert_int_equal(s.ring_full, 2);
+
+	/* Flush everything and refill completely: no slot leaked. */
+	assert_int_equal(vsw_fdb_flush(fdb, VSW_PORT_NONE, true), 8);
+	for (i = 0; i < 8; i++) {
+		m = vsw_test_mac((uint8_t)(i + 100));
+		assert_int_equal(vsw_fdb_add_static(fdb, &m, 1, 1), 0);
+	}
+	assert_int_equal(stats(fdb).n_entries, 8);
+	vsw_fdb_free(fdb);
+}
+
+/* A run drains at most one ring's worth of requests. */
+static void
+test_run_bounded(void **state)
+{
+	struct vsw_fdb *fdb = mk("bounded", 64);	/* ring of 64 */
+	struct rte_ether_addr m = vsw_test_mac(1);
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 64; i++)
+		assert_true(vsw_fdb_learn(fdb, &m, 1, (uint16_t)(i % 2), T0));
+	assert_true(vsw_fdb_learn(fdb, &m, 1, 0, T0));
+	assert_int_equal(stats(fdb).ring_full, 1);
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 64);
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 0);
+	assert_int_equal(stats(fdb).learned, 1);
+	assert_int_equal(stats(fdb).moved, 63);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m, 1), 1);
+	vsw_fdb_free(fdb);
+}
+
+/* With QSBR, a deleted slot comes back only after a grace period. */
+static void
+test_qsbr_reuse(void **state)
+{
+	struct rte_rcu_qsbr *v;
+	struct vsw_fdb *fdb, *a, *b;
+	struct rte_ether_addr m;
+	unsigned int i;
+
+	(void)state;
+	v = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(1), RTE_CACHE_LINE_SIZE);
+	assert_non_null(v);
+	assert_int_equal(rte_rcu_qsbr_init(v, 1), 0);
+	assert_int_equal(rte_rcu_qsbr_thread_register(v, 0), 0);
+	rte_rcu_qsbr_thread_online(v, 0);
+
+	fdb = vsw_fdb_create("qsbr", 8, SOCKET_ID_ANY, v);
+	assert_non_null(fdb);
+	for (i = 0; i < 8; i++) {
+		m = vsw_test_mac((uint8_t)(i + 1));
+		assert_int_equal(vsw_fdb_add_static(fdb, &m, 1, 1), 0);
+	}
+	m = vsw_test_mac(1);
+	assert_int_equal(vsw_fdb_del(fdb, &m, 1), 0);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m, 1), VSW_PORT_NONE);
+	/* The reader (thread 0) has not been quiescent: the slot is held. */
+	m = vsw_test_mac(50);
+	assert_int_equal(vsw_fdb_add_static(fdb, &m, 1, 1), -ENOSPC);
+	rte_rcu_qsbr_quiescent(v, 0);
+	assert_int_equal(vsw_fdb_add_static(fdb, &m, 1, 2), 0);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m, 1), 2);
+	assert_int_equal(stats(fdb).n_entries, 8);
+
+	/* The defer queue is named from the hash name too: long bridge names
+	 * that share a prefix must still not collide.
+	 */
+	a = vsw_fdb_create("qsbr-bridge-with-long-name-1", 8, SOCKET_ID_ANY, v);
+	b = vsw_fdb_create("qsbr-bridge-with-long-name-2", 8, SOCKET_ID_ANY, v);
+	assert_non_null(a);
+	assert_non_null(b);
+	vsw_fdb_free(a);
+	vsw_fdb_free(b);
+
+	vsw_fdb_free(fdb);
+	rte_rcu_qsbr_thread_offline(v, 0);
+	rte_rcu_qsbr_thread_unregister(v, 0);
+	rte_free(v);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return vsw_test_eal_init("vsw_fdb_test");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_errors),
+		cmocka_unit_test(test_learn_and_lookup),
+		cmocka_unit_test(test_move),
+		cmocka_unit_test(test_aging),
+		cmocka_unit_test(test_static),
+		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_ring_and_table_full),
+		cmocka_unit_test(test_run_bounded),
+		cmocka_unit_test(test_qsbr_reuse),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

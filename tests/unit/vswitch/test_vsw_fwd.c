@@ -1,0 +1,877 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_vsw_fwd.c: the switch pipeline (vsw_input) on hand-built frames:
+ * learning then forwarding, moves, aging, flooding, hairpin, the four VLAN
+ * modes with exact bytes on the wire, copies versus shared mbufs, runts,
+ * oversize, batch limits and learn-ring accounting. After every test all tx
+ * batches are freed and the mempool in-use count must be back to baseline.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vsw.h"
+#include "vsw_test_eal.h"
+
+#define T0 1000u
+#define BR 0
+#define IP4 0x0800
+
+static struct rte_mempool *pool;
+static struct rte_mempool *tiny_pool;	/* exhausted on purpose */
+static struct vsw_snapshot snap;
+static struct vsw_pmd pmd;
+static struct vsw_fdb *fdb;
+static unsigned int baseline;
+static unsigned int fdb_seq;
+
+static const struct rte_ether_addr bcast = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+static const struct rte_ether_addr mcast = { .addr_bytes = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 } };
+
+/* ---------------------------------------------------------------------- */
+/* Fixture                                                                */
+
+static int
+setup(void **state)
+{
+	char name[32];
+
+	(void)state;
+	memset(&snap, 0, sizeof(snap));
+	snprintf(name, sizeof(name), "fwd%u", fdb_seq++);
+	fdb = vsw_fdb_create(name, 64, SOCKET_ID_ANY, NULL);
+	if (fdb == NULL)
+		return -1;
+	snap.generation = 1;
+	snap.bridges[BR].in_use = true;
+	snap.bridges[BR].fdb = fdb;
+	vsw_pmd_init(&pmd, pool);
+	pmd.now = T0;
+	baseline = rte_mempool_in_use_count(pool);
+	return 0;
+}
+
+/* Free every queued mbuf reference, as the PMD does after tx. */
+static void
+flush_tx(void)
+{
+	uint16_t i, p;
+
+	for (i = 0; i < pmd.n_dirty; i++) {
+		p = pmd.dirty[i];
+		rte_pktmbuf_free_bulk(pmd.tx[p].pkts, pmd.tx[p].n);
+		pmd.tx[p].n = 0;
+	}
+	pmd.n_dirty = 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	flush_tx();
+	vsw_fdb_free(fdb);
+	fdb = NULL;
+	/* Every mbuf was transmitted or freed exactly once. */
+	assert_int_equal(rte_mempool_in_use_count(pool), baseline);
+	assert_int_equal(rte_mempool_in_use_count(tiny_pool), 1);	/* the held one */
+	return 0;
+}
+
+static struct vsw_port_info *
+add_port(uint16_t id, uint16_t bridge, enum vsw_vlan_mode mode, uint16_t tag)
+{
+	struct vsw_port_info *pi = &snap.ports[id];
+	struct vsw_bridge_info *br = &snap.bridges[bridge];
+
+	pi->in_use = true;
+	pi->bridge = bridge;
+	pi->mtu = 0;
+	vsw_vlan_cfg_init(&pi->vlan);
+	pi->vlan.mode = mode;
+	pi->vlan.tag = tag;
+	assert_int_equal(vsw_vlan_cfg_validate(&pi->vlan, NULL, 0), 0);
+	br->ports[br->n_ports++] = id;
+	return pi;
+}
+
+static struct rte_mbuf *
+frame(const struct rte_ether_addr *dst, const struct rte_ether_addr *src, int tci,
+      uint32_t payload)
+{
+	struct rte_mbuf *m = vsw_test_frame(pool, dst, src, tci, IP4, payload);
+
+	assert_non_null(m);
+	return m;
+}
+
+/* Send one frame in on @port. */
+static void
+input1(uint16_t port, struct rte_mbuf *m)
+{
+	vsw_input(&pmd, &snap, port, &m, 1);
+}
+
+/* The expected bytes of a frame, as vsw_test_frame() builds it. */
+static uint32_t
+expect_bytes(uint8_t *buf, const struct rte_ether_addr *dst, const struct rte_ether_addr *src,
+	     int tci, uint16_t etype, uint32_t payload)
+{
+	uint32_t off = 12, i;
+
+	memcpy(buf, dst->addr_bytes, 6);
+	memcpy(buf + 6, src->addr_bytes, 6);
+	if (tci >= 0) {
+		buf[off++] = 0x81;
+		buf[off++] = 0x00;
+		buf[off++] = (uint8_t)(tci >> 8);
+		buf[off++] = (uint8_t)tci;
+	}
+	buf[off++] = (uint8_t)(etype >> 8);
+	buf[off++] = (uint8_t)etype;
+	for (i = 0; i < payload; i++)
+		buf[off + i] = (uint8_t)i;
+	return off + payload;
+}
+
+/* Assert that @m holds exactly the frame described. */
+static void
+check_frame(const struct rte_mbuf *m, const struct rte_ether_addr *dst,
+	    const struct rte_ether_addr *src, int tci, uint32_t payload)
+{
+	uint8_t exp[2048];
+	uint32_t size = expect_bytes(exp, dst, src, tci, IP4, payload);
+
+	assert_int_equal(rte_pktmbuf_pkt_len(m), size);
+	assert_int_equal(rte_pktmbuf_data_len(m), size);
+	assert_int_equal(m->nb_segs, 1);
+	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), exp, size);
+}
+
+/* Assert the number of packets queued on each of @ports (-1 ends). */
+static void
+check_tx(const int *ports, const int *counts)
+{
+	unsigned int i, dirty = 0;
+
+	for (i = 0; ports[i] >= 0; i++) {
+		assert_int_equal(pmd.tx[ports[i]].n, counts[i]);
+		if (counts[i] != 0)
+			dirty++;
+	}
+	assert_int_equal(pmd.n_dirty, dirty);
+}
+
+static uint64_t
+drops(uint16_t port, enum vsw_drop why)
+{
+	return pmd.ctr[port].drops[why];
+}
+
+static uint64_t
+all_drops(void)
+{
+	uint64_t n = 0;
+	unsigned int p, d;
+
+	for (p = 0; p < VSW_MAX_PORTS; p++) {
+		for (d = 0; d < VSW_DROP_MAX; d++)
+			n += pmd.ctr[p].drops[d];
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Learning, moves, aging, flooding                                       */
+
+static void
+test_learn_then_forward(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct rte_mbuf *m;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	add_port(3, BR, VSW_VLAN_TRUNK, 0);
+
+	/* A -> B, B unknown: flooded to 2 and 3, one shared mbuf. */
+	m = frame(&b, &a, -1, 46);
+	input1(1, m);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 1, 1 });
+	assert_ptr_equal(pmd.tx[2].pkts[0], m);
+	assert_ptr_equal(pmd.tx[3].pkts[0], m);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 2);
+	check_frame(m, &b, &a, -1, 46);
+	assert_int_equal(pmd.dirty[0], 2);
+	assert_int_equal(pmd.dirty[1], 3);
+	assert_int_equal(pmd.pmd.flooded, 1);
+	assert_int_equal(pmd.pmd.forwarded, 0);
+	assert_int_equal(pmd.pmd.copies, 0);
+	assert_int_equal(pmd.pmd.learn_requests, 1);
+	assert_int_equal(pmd.ctr[1].rx_packets, 1);
+	assert_int_equal(pmd.ctr[1].rx_bytes, 60);
+	flush_tx();
+
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 1);
+
+	/* B -> A: A is known on port 1, only port 1 gets it. */
+	m = frame(&a, &b, -1, 100);
+	input1(2, m);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 1, 0, 0 });
+	assert_ptr_equal(pmd.tx[1].pkts[0], m);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	check_frame(m, &a, &b, -1, 100);
+	assert_int_equal(pmd.pmd.forwarded, 1);
+	assert_int_equal(pmd.pmd.flooded, 1);
+	assert_int_equal(pmd.pmd.learn_requests, 2);
+	assert_int_equal(pmd.ctr[2].rx_packets, 1);
+	assert_int_equal(pmd.ctr[2].rx_bytes, 114);
+	flush_tx();
+
+	/* After B is learned too, A -> B goes to port 2 only. */
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 1);
+	input1(1, frame(&b, &a, -1, 46));
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 1, 0 });
+	assert_int_equal(pmd.pmd.forwarded, 2);
+	/* A is known on port 1 already: no new request. */
+	assert_int_equal(pmd.pmd.learn_requests, 2);
+	assert_int_equal(all_drops(), 0);
+}
+
+static void
+test_move(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct vsw_fdb_stats s;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	add_port(3, BR, VSW_VLAN_TRUNK, 0);
+
+	input1(1, frame(&bcast, &a, -1, 46));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	/* A moves to port 3. */
+	pmd.now = T0 + 10;
+	input1(3, frame(&bcast, &a, -1, 46));
+	assert_int_equal(pmd.pmd.learn_requests, 2);
+	vsw_fdb_run(fdb, T0 + 10, 300);
+	s = (struct vsw_fdb_stats){ 0 };
+	vsw_fdb_get_stats(fdb, &s);
+	assert_int_equal(s.learned, 1);
+	assert_int_equal(s.moved, 1);
+	flush_tx();
+
+	input1(2, frame(&a, &b, -1, 46));
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 0, 1 });
+	assert_int_equal(pmd.pmd.forwarded, 1);
+}
+
+static void
+test_aging(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct vsw_fdb_stats s;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	add_port(3, BR, VSW_VLAN_TRUNK, 0);
+
+	input1(1, frame(&bcast, &a, -1, 46));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	input1(2, frame(&a, &b, -1, 46));
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 1, 0, 0 });
+	flush_tx();
+
+	/* Far in the future A has aged out: frames to A flood again. */
+	vsw_fdb_run(fdb, T0 + 100000, 300);
+	vsw_fdb_get_stats(fdb, &s);
+	assert_int_equal(s.aged, 2);	/* A and B */
+	assert_int_equal(s.n_entries, 0);
+	input1(2, frame(&a, &b, -1, 46));
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 1, 0, 1 });
+	assert_int_equal(pmd.pmd.flooded, 2);
+}
+
+static void
+test_flood_scope(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), u = vsw_test_mac(0x55);
+	const struct rte_ether_addr *dsts[] = { &u, &bcast, &mcast };
+	unsigned int i;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	add_port(3, BR, VSW_VLAN_TRUNK, 0);
+	add_port(4, BR, VSW_VLAN_TRUNK, 0);
+	/* Port 5 is in another bridge; port 6 is listed but not in use. */
+	snap.bridges[1].in_use = true;
+	snap.bridges[1].fdb = fdb;
+	add_port(5, 1, VSW_VLAN_TRUNK, 0);
+	add_port(6, BR, VSW_VLAN_TRUNK, 0);
+	snap.ports[6].in_use = false;
+
+	for (i = 0; i < RTE_DIM(dsts); i++) {
+		input1(1, frame(dsts[i], &a, 10, 46));
+		check_tx((const int[]){ 1, 2, 3, 4, 5, 6, -1 },
+			 (const int[]){ 0, 1, 1, 1, 0, 0 });
+		assert_int_equal(rte_mbuf_refcnt_read(pmd.tx[2].pkts[0]), 3);
+		check_frame(pmd.tx[4].pkts[0], dsts[i], &a, 10, 46);
+		flush_tx();
+	}
+	assert_int_equal(pmd.pmd.flooded, 3);
+	assert_int_equal(pmd.pmd.copies, 0);
+	/* The source was learned once per burst, not per frame. */
+	assert_int_equal(pmd.pmd.learn_requests, 3);
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 3);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 10), 1);
+
+	/* A multicast destination is flooded even if it were "known". */
+	input1(2, frame(&mcast, &u, 10, 46));
+	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 1, 0, 1, 1 });
+	flush_tx();
+
+	/* An entry pointing at a port outside the bridge is ignored. */
+	assert_int_equal(vsw_fdb_add_static(fdb, &u, 10, 5), 0);
+	input1(1, frame(&u, &a, 10, 46));
+	check_tx((const int[]){ 1, 2, 3, 4, 5, -1 }, (const int[]){ 0, 1, 1, 1, 0 });
+	flush_tx();
+	/* A bridge whose only member is the input port: freed, not counted. */
+	input1(5, frame(&bcast, &a, 10, 46));
+	assert_int_equal(pmd.n_dirty, 0);
+	assert_int_equal(pmd.pmd.flooded, 5);
+	assert_int_equal(all_drops(), 0);
+}
+
+static void
+test_hairpin(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	input1(1, frame(&bcast, &a, -1, 46));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	/* B, also on port 1, sends to A: destination is the input port. */
+	input1(1, frame(&a, &b, -1, 46));
+	assert_int_equal(pmd.n_dirty, 0);
+	assert_int_equal(drops(1, VSW_DROP_HAIRPIN), 1);
+	assert_int_equal(all_drops(), 1);
+	assert_int_equal(pmd.ctr[1].rx_packets, 2);
+	assert_int_equal(pmd.pmd.forwarded, 0);
+	/* B was still learned. */
+	assert_int_equal(pmd.pmd.learn_requests, 2);
+}
+
+static void
+test_no_bridge(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa);
+	struct rte_mbuf *pkts[3];
+	unsigned int i;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	for (i = 0; i < 3; i++)
+		pkts[i] = frame(&bcast, &a, -1, 46);
+	/* Port 7 is not in use. */
+	vsw_input(&pmd, &snap, 7, pkts, 3);
+	assert_int_equal(drops(7, VSW_DROP_NO_BRIDGE), 3);
+	assert_int_equal(pmd.ctr[7].rx_packets, 3);
+	assert_int_equal(pmd.ctr[7].rx_bytes, 180);
+	/* Port in use but its bridge is not. */
+	snap.bridges[BR].in_use = false;
+	input1(1, frame(&bcast, &a, -1, 46));
+	assert_int_equal(drops(1, VSW_DROP_NO_BRIDGE), 1);
+	assert_int_equal(pmd.ctr[1].rx_packets, 1);
+	assert_int_equal(pmd.n_dirty, 0);
+	assert_int_equal(pmd.pmd.learn_requests, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* VLANs                                                                  */
+
+static void
+test_access(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct rte_mbuf *m;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_ACCESS, 10);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	add_port(3, BR, VSW_VLAN_ACCESS, 10);
+	add_port(4, BR, VSW_VLAN_ACCESS, 20);
+
+	/* Untagged in on access 10: trunk gets it tagged 10, access 10
+	 * untagged (the original, shared), access 20 nothing.
+	 */
+	m = frame(&bcast, &a, -1, 46);
+	input1(1, m);
+	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 0, 1, 1, 0 });
+	assert_ptr_equal(pmd.tx[3].pkts[0], m);
+	check_frame(pmd.tx[3].pkts[0], &bcast, &a, -1, 46);
+	assert_ptr_not_equal(pmd.tx[2].pkts[0], m);
+	check_frame(pmd.tx[2].pkts[0], &bcast, &a, 10, 46);
+	assert_int_equal(pmd.pmd.copies, 1);
+	flush_tx();
+	vsw_fdb_run(fdb, T0, 300);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 10), 1);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 0), VSW_PORT_NONE);
+
+	/* Tagged 10 from the trunk to A: stripped in place. */
+	m = frame(&a, &b, 10, 46);
+	input1(2, m);
+	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 1, 0, 0, 0 });
+	assert_ptr_equal(pmd.tx[1].pkts[0], m);
+	check_frame(m, &a, &b, -1, 46);
+	flush_tx();
+	vsw_fdb_run(fdb, T0, 300);
+
+	/* A -> B (known on the trunk, VLAN 10): tag inserted in place. */
+	m = frame(&b, &a, -1, 46);
+	input1(1, m);
+	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 0, 1, 0, 0 });
+	assert_ptr_equal(pmd.tx[2].pkts[0], m);
+	check_frame(m, &b, &a, 10, 46);
+	assert_int_equal(pmd.pmd.copies, 1);
+	flush_tx();
+
+	/* Tagged frame on an access port: violation, counted on port 1. */
+	input1(1, frame(&b, &a, 10, 46));
+	input1(1, frame(&b, &a, 20, 46));
+	assert_int_equal(drops(1, VSW_DROP_VLAN_VIOLATION), 2);
+	assert_int_equal(pmd.n_dirty, 0);
+
+	/* Priority-tagged (VID 0, PCP 5) counts as untagged: VLAN 10, and
+	 * the PCP is kept on the trunk: TCI 0xa00a.
+	 */
+	m = frame(&b, &a, 0xa000, 46);
+	input1(1, m);
+	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 0, 1, 0, 0 });
+	check_frame(pmd.tx[2].pkts[0], &b, &a, 0xa00a, 46);
+	flush_tx();
+	/* ... and a priority tag towards an access port is stripped. */
+	input1(3, frame(&a, &b, 0x2000, 46));
+	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 1, 0, 0, 0 });
+	check_frame(pmd.tx[1].pkts[0], &a, &b, -1, 46);
+	flush_tx();
+
+	/* A known destination whose port does not carry the VLAN. */
+	assert_int_equal(vsw_fdb_add_static(fdb, &b, 10, 4), 0);
+	input1(1, frame(&b, &a, -1, 46));
+	assert_int_equal(drops(1, VSW_DROP_VLAN_VIOLATION), 3);
+	assert_int_equal(pmd.n_dirty, 0);
+	assert_int_equal(all_drops(), 3);
+}
+
+static void
+test_trunk_allowed(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct vsw_port_info *p1, *p2;
+
+	(void)state;
+	p1 = add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	vsw_vlan_cfg_allow(&p1->vlan, 10);
+	vsw_vlan_cfg_allow(&p1->vlan, 20);
+	p2 = add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	vsw_vlan_cfg_allow(&p2->vlan, 10);
+	add_port(3, BR, VSW_VLAN_TRUNK, 0);
+
+	/* VLAN 30 and untagged (VLAN 0) are not allowed on port 1. */
+	input1(1, frame(&bcast, &a, 30, 46));
+	input1(1, frame(&bcast, &a, -1, 46));
+	assert_int_equal(drops(1, VSW_DROP_VLAN_VIOLATION), 2);
+	assert_int_equal(pmd.n_dirty, 0);
+	assert_int_equal(pmd.pmd.learn_requests, 0);
+
+	/* VLAN 20: only port 3 carries it besides port 1. */
+	input1(1, frame(&bcast, &a, 20, 46));
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 0, 1 });
+	check_frame(pmd.tx[3].pkts[0], &bcast, &a, 20, 46);
+	flush_tx();
+	/* VLAN 10 with PCP 3: both, tag kept byte for byte. */
+	input1(1, frame(&bcast, &a, 0x600a, 46));
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 1, 1 });
+	check_frame(pmd.tx[2].pkts[0], &bcast, &a, 0x600a, 46);
+	assert_int_equal(pmd.pmd.copies, 0);
+	flush_tx();
+	/* Untagged from the trunk-all port: VLAN 0, nobody else carries it;
+	 * freed without a drop reason.
+	 */
+	input1(3, frame(&bcast, &b, -1, 46));
+	assert_int_equal(pmd.n_dirty, 0);
+	/* VLAN 0 leaves untagged, and a priority tag is stripped. */
+	vsw_vlan_cfg_allow(&p2->vlan, 0);
+	input1(3, frame(&bcast, &b, 0xe000, 46));
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 1, 0 });
+	check_frame(pmd.tx[2].pkts[0], &bcast, &b, -1, 46);
+	flush_tx();
+
+	/* Known on port 2 in VLAN 20, which port 2 does not carry. */
+	assert_int_equal(vsw_fdb_add_static(fdb, &b, 20, 2), 0);
+	input1(1, frame(&b, &a, 20, 46));
+	assert_int_equal(drops(1, VSW_DROP_VLAN_VIOLATION), 3);
+	assert_int_equal(pmd.n_dirty, 0);
+	assert_int_equal(all_drops(), 3);
+}
+
+static void
+test_native(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct vsw_port_info *p1, *p2;
+	struct rte_mbuf *m;
+
+	(void)state;
+	p1 = add_port(1, BR, VSW_VLAN_NATIVE_UNTAGGED, 10);
+	vsw_vlan_cfg_allow(&p1->vlan, 20);
+	p2 = add_port(2, BR, VSW_VLAN_NATIVE_TAGGED, 10);
+	vsw_vlan_cfg_allow(&p2->vlan, 20);
+	add_port(3, BR, VSW_VLAN_TRUNK, 0);
+
+	/* Untagged on native-untagged: VLAN 10, tagged towards 2 and 3; no
+	 * output wants it untagged, so the original is tagged in place.
+	 */
+	m = frame(&bcast, &a, -1, 46);
+	input1(1, m);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 1, 1 });
+	assert_ptr_equal(pmd.tx[2].pkts[0], m);
+	assert_ptr_equal(pmd.tx[3].pkts[0], m);
+	check_frame(m, &bcast, &a, 10, 46);
+	assert_int_equal(pmd.pmd.copies, 0);
+	flush_tx();
+
+	/* Tagged 20 from the trunk: tagged on both natives, shared. */
+	m = frame(&bcast, &b, 20, 46);
+	input1(3, m);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 1, 1, 0 });
+	assert_ptr_equal(pmd.tx[1].pkts[0], m);
+	assert_ptr_equal(pmd.tx[2].pkts[0], m);
+	check_frame(m, &bcast, &b, 20, 46);
+	assert_int_equal(pmd.pmd.copies, 0);
+	flush_tx();
+
+	/* Tagged 10 from the trunk: untagged on 1, tagged on 2: one copy. */
+	m = frame(&bcast, &b, 10, 46);
+	input1(3, m);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 1, 1, 0 });
+	check_frame(pmd.tx[1].pkts[0], &bcast, &b, -1, 46);
+	check_frame(pmd.tx[2].pkts[0], &bcast, &b, 10, 46);
+	assert_ptr_equal(pmd.tx[2].pkts[0], m);
+	assert_int_equal(pmd.pmd.copies, 1);
+	flush_tx();
+
+	/* Untagged on native-tagged: VLAN 10 too; tagged 10 accepted on the
+	 * native-untagged port; VLAN 30 is a violation on both.
+	 */
+	input1(2, frame(&bcast, &a, -1, 46));
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 1, 0, 1 });
+	check_frame(pmd.tx[1].pkts[0], &bcast, &a, -1, 46);
+	check_frame(pmd.tx[3].pkts[0], &bcast, &a, 10, 46);
+	assert_int_equal(pmd.pmd.copies, 2);
+	flush_tx();
+	input1(1, frame(&bcast, &a, 10, 46));
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 1, 1 });
+	flush_tx();
+	input1(1, frame(&bcast, &a, 30, 46));
+	input1(2, frame(&bcast, &a, 30, 46));
+	assert_int_equal(drops(1, VSW_DROP_VLAN_VIOLATION), 1);
+	assert_int_equal(drops(2, VSW_DROP_VLAN_VIOLATION), 1);
+
+	/* VLAN 0 from the trunk never leaks into a native VLAN. */
+	input1(3, frame(&bcast, &b, -1, 46));
+	assert_int_equal(pmd.n_dirty, 0);
+	assert_int_equal(all_drops(), 2);
+}
+
+static void
+test_mixed_encap_flood(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa);
+	struct rte_mbuf *m;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	add_port(3, BR, VSW_VLAN_ACCESS, 10);
+	add_port(4, BR, VSW_VLAN_TRUNK, 0);
+	add_port(5, BR, VSW_VLAN_ACCESS, 10);
+
+	/* Tagged 10 in: trunks share the original (refcnt 2), the access
+	 * ports share one stripped copy (refcnt 2).
+	 */
+	m = frame(&bcast, &a, 10, 200);
+	input1(1, m);
+	check_tx((const int[]){ 1, 2, 3, 4, 5, -1 }, (const int[]){ 0, 1, 1, 1, 1 });
+	assert_ptr_equal(pmd.tx[2].pkts[0], m);
+	assert_ptr_equal(pmd.tx[4].pkts[0], m);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 2);
+	assert_ptr_equal(pmd.tx[3].pkts[0], pmd.tx[5].pkts[0]);
+	assert_ptr_not_equal(pmd.tx[3].pkts[0], m);
+	assert_int_equal(rte_mbuf_refcnt_read(pmd.tx[3].pkts[0]), 2);
+	check_frame(m, &bcast, &a, 10, 200);
+	check_frame(pmd.tx[3].pkts[0], &bcast, &a, -1, 200);
+	assert_int_equal(pmd.pmd.copies, 1);
+	assert_int_equal(pmd.pmd.flooded, 1);
+	assert_int_equal(rte_mempool_in_use_count(pool), baseline + 2);
+	flush_tx();
+
+	/* Copy failure: the trunks still get the original, the access ports
+	 * nothing, and port 1 counts no_mbuf.
+	 */
+	pmd.pool = tiny_pool;
+	m = frame(&bcast, &a, 10, 46);
+	input1(1, m);
+	check_tx((const int[]){ 1, 2, 3, 4, 5, -1 }, (const int[]){ 0, 1, 0, 1, 0 });
+	check_frame(pmd.tx[2].pkts[0], &bcast, &a, 10, 46);
+	assert_int_equal(drops(1, VSW_DROP_NO_MBUF), 1);
+	assert_int_equal(pmd.pmd.copies, 1);
+	flush_tx();
+
+	/* A shared (refcnt 2) input to a single port needing a new encap is
+	 * copied, never modified under its other owner's feet.
+	 */
+	pmd.pool = pool;
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 2);	/* A, from each burst */
+	m = frame(&a, &a, -1, 46);
+	rte_mbuf_refcnt_update(m, 1);
+	input1(3, m);
+	check_tx((const int[]){ 1, 2, 3, 4, 5, -1 }, (const int[]){ 1, 0, 0, 0, 0 });
+	assert_ptr_not_equal(pmd.tx[1].pkts[0], m);
+	check_frame(pmd.tx[1].pkts[0], &a, &a, 10, 46);
+	check_frame(m, &a, &a, -1, 46);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	assert_int_equal(pmd.pmd.copies, 2);
+	rte_pktmbuf_free(m);
+	assert_int_equal(all_drops(), 1);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Malformed, oversize, batches, learn ring                               */
+
+static void
+test_malformed(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa);
+	struct rte_mbuf *m;
+	uint8_t *p;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_ACCESS, 10);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+
+	/* 13 bytes: runt. */
+	m = rte_pktmbuf_alloc(pool);
+	assert_non_null(m);
+	p = (uint8_t *)rte_pktmbuf_append(m, 13);
+	memset(p, 0x11, 13);
+	input1(2, m);
+	/* 0x8100 with 16 bytes: truncated tag. */
+	m = frame(&bcast, &a, 10, 0);
+	rte_pktmbuf_trim(m, 2);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 16);
+	input1(2, m);
+	assert_int_equal(drops(2, VSW_DROP_MALFORMED), 2);
+	assert_int_equal(pmd.ctr[2].rx_packets, 2);
+	assert_int_equal(pmd.ctr[2].rx_bytes, 29);
+	assert_int_equal(pmd.n_dirty, 0);
+	assert_int_equal(pmd.pmd.learn_requests, 0);
+
+	/* Exactly 14 and 18 bytes are fine. */
+	input1(2, frame(&bcast, &a, 10, 0));
+	check_tx((const int[]){ 1, 2, -1 }, (const int[]){ 1, 0 });
+	check_frame(pmd.tx[1].pkts[0], &bcast, &a, -1, 0);
+	flush_tx();
+
+	/* An 802.1ad (0x88a8) outer tag is not a VLAN we know: the frame is
+	 * untagged, VLAN 10 on the access port, and leaves with an 802.1Q
+	 * tag in front of the 0x88a8 header.
+	 */
+	m = vsw_test_frame(pool, &bcast, &a, -1, 0x88a8, 8);
+	assert_non_null(m);
+	input1(1, m);
+	check_tx((const int[]){ 1, 2, -1 }, (const int[]){ 0, 1 });
+	{
+		uint8_t exp[64];
+		uint32_t size = expect_bytes(exp, &bcast, &a, 10, 0x88a8, 8);
+
+		assert_int_equal(rte_pktmbuf_pkt_len(pmd.tx[2].pkts[0]), size);
+		assert_memory_equal(rte_pktmbuf_mtod(pmd.tx[2].pkts[0], uint8_t *), exp, size);
+	}
+	assert_int_equal(all_drops(), 2);
+}
+
+static void
+test_oversize(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0)->mtu = 100;
+	add_port(3, BR, VSW_VLAN_TRUNK, 0)->mtu = 1500;
+	add_port(4, BR, VSW_VLAN_ACCESS, 10)->mtu = 100;
+
+	/* L3 size 100 (2 bytes of ethertype are L2): fits everywhere. */
+	input1(1, frame(&bcast, &a, 10, 100));
+	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 0, 1, 1, 1 });
+	check_frame(pmd.tx[4].pkts[0], &bcast, &a, -1, 100);
+	flush_tx();
+	/* 101: dropped on the MTU 100 ports, counted there. */
+	input1(1, frame(&bcast, &a, 10, 101));
+	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 0, 0, 1, 0 });
+	assert_int_equal(drops(2, VSW_DROP_OVERSIZE), 1);
+	assert_int_equal(drops(4, VSW_DROP_OVERSIZE), 1);
+	flush_tx();
+	/* Untagged 101 from the access side towards the MTU 100 trunk: the
+	 * added tag does not count, the payload does.
+	 */
+	vsw_fdb_run(fdb, T0, 300);
+	input1(2, frame(&b, &b, 10, 10));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	input1(4, frame(&b, &a, -1, 101));
+	assert_int_equal(drops(2, VSW_DROP_OVERSIZE), 2);
+	assert_int_equal(pmd.n_dirty, 0);
+	input1(4, frame(&b, &a, -1, 100));
+	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 0, 1, 0, 0 });
+	check_frame(pmd.tx[2].pkts[0], &b, &a, 10, 100);
+	assert_int_equal(all_drops(), 3);
+	assert_int_equal(drops(4, VSW_DROP_OVERSIZE), 1);
+}
+
+static void
+test_batch_limits(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa);
+	struct rte_mbuf *pkts[VSW_BURST];
+	unsigned int i;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	add_port(3, BR, VSW_VLAN_ACCESS, 1);
+
+	for (i = 0; i < VSW_BURST; i++)
+		pkts[i] = frame(&bcast, &a, -1, 46);
+	vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, VSW_BURST, 0 });
+	assert_int_equal(pmd.pmd.flooded, VSW_BURST);
+	assert_int_equal(pmd.pmd.learn_requests, 1);
+	/* A second burst without a flush between: nothing overflows, the
+	 * excess is freed and counted as tx_full on the output.
+	 */
+	for (i = 0; i < VSW_BURST; i++)
+		pkts[i] = frame(&bcast, &a, -1, 46);
+	vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+	assert_int_equal(pmd.tx[2].n, VSW_BURST);
+	assert_int_equal(pmd.n_dirty, 1);
+	assert_int_equal(drops(2, VSW_DROP_TX_FULL), VSW_BURST);
+	assert_int_equal(pmd.ctr[1].rx_packets, 2 * VSW_BURST);
+	assert_int_equal(all_drops(), VSW_BURST);
+}
+
+static void
+test_learn_ring_full(void **state)
+{
+	struct rte_ether_addr src;
+	struct rte_mbuf *pkts[12];
+	struct vsw_fdb *tiny;
+	struct vsw_fdb_stats s;
+	unsigned int i;
+
+	(void)state;
+	tiny = vsw_fdb_create("fwd-tiny", 8, SOCKET_ID_ANY, NULL);	/* ring of 8 */
+	assert_non_null(tiny);
+	snap.bridges[BR].fdb = tiny;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+
+	/* 10 sources, then 2 more frames of the last one. */
+	for (i = 0; i < 12; i++) {
+		src = vsw_test_mac((uint8_t)(RTE_MIN(i, 9u) + 1));
+		pkts[i] = frame(&bcast, &src, -1, 46);
+	}
+	vsw_input(&pmd, &snap, 1, pkts, 12);
+	assert_int_equal(pmd.pmd.learn_requests, 8);
+	assert_int_equal(pmd.pmd.learn_ring_full, 2);
+	vsw_fdb_get_stats(tiny, &s);
+	assert_int_equal(s.ring_full, 2);
+	assert_int_equal(vsw_fdb_run(tiny, T0, 300), 8);
+	vsw_fdb_get_stats(tiny, &s);
+	assert_int_equal(s.learned, 8);
+	flush_tx();
+
+	/* Table full: two more sources are refused by the control thread. */
+	for (i = 0; i < 2; i++) {
+		src = vsw_test_mac((uint8_t)(i + 9));
+		pkts[i] = frame(&bcast, &src, -1, 46);
+	}
+	vsw_input(&pmd, &snap, 1, pkts, 2);
+	assert_int_equal(vsw_fdb_run(tiny, T0, 300), 2);
+	vsw_fdb_get_stats(tiny, &s);
+	assert_int_equal(s.table_full, 2);
+	assert_int_equal(s.n_entries, 8);
+	assert_int_equal(pmd.pmd.learn_requests, 10);
+	flush_tx();
+	snap.bridges[BR].fdb = fdb;
+	vsw_fdb_free(tiny);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_learn_then_forward, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flood_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_bridge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_access, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trunk_allowed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_native, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mixed_encap_flood, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_learn_ring_full, setup, teardown),
+	};
+
+	if (vsw_test_eal_init("vsw_fwd_test") != 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	pool = vsw_test_pool("vsw_fwd_pool", 1023);
+	tiny_pool = vsw_test_pool("vsw_fwd_tiny", 1);
+	if (pool == NULL || tiny_pool == NULL) {
+		fprintf(stderr, "mempool creation failed\n");
+		return 1;
+	}
+	/* Hold the only mbuf of tiny_pool so every copy from it fails. */
+	{
+		struct rte_mbuf *hold = rte_pktmbuf_alloc(tiny_pool);
+		int ret;
+
+		if (hold == NULL)
+			return 1;
+		ret = cmocka_run_group_tests(tests, NULL, NULL);
+		rte_pktmbuf_free(hold);
+		return ret;
+	}
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vsw_test_eal.h: helpers shared by the vswitch unit tests that need EAL:
+ * start EAL in-process without hugepages, and build frames.
+ */
+#ifndef VSW_TEST_EAL_H
+#define VSW_TEST_EAL_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+/* Start EAL (no hugepages, no PCI, no shared config) with --file-prefix=@prefix.
+ * (--in-memory is refused with --no-huge in 22.11: "not compatible with
+ * --legacy-mem", which --no-huge implies.)
+ * Returns 0 or -1.
+ */
+int vsw_test_eal_init(const char *prefix);
+
+/* A pktmbuf pool of @n mbufs for one test group. */
+struct rte_mempool *vsw_test_pool(const char *name, unsigned int n);
+
+/* MAC 02:00:00:00:00:@last (locally administered unicast). */
+struct rte_ether_addr vsw_test_mac(uint8_t last);
+
+/*
+ * Build a frame dst, src, [0x8100 tci], ethertype 0x0800 (or @etype), then
+ * @payload_size bytes of pattern (byte i = i & 0xff). @tci < 0: untagged.
+ */
+struct rte_mbuf *vsw_test_frame(struct rte_mempool *mp, const struct rte_ether_addr *dst,
+				const struct rte_ether_addr *src, int tci, uint16_t etype,
+				uint32_t payload_size);
+
+#endif /* VSW_TEST_EAL_H */

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vsw.h: the public interface of the switch pipeline (vswitch/).
+ *
+ * vswitch/ is pure packet logic on rte_mbuf: parse -> VLAN ingress -> MAC
+ * learning / lookup -> flood or forward -> VLAN egress -> per-port tx batch.
+ * It knows nothing of sockets, JSON or port backends. dataplane/ owns the
+ * ports and PMD threads; each PMD hands every rx burst to vsw_input() and then
+ * flushes the tx batches vsw_input() filled.
+ *
+ * Thread-safety:
+ *  - struct vsw_snapshot is immutable once published. The control thread builds
+ *    a new one, publishes its pointer (store-release), waits for an RCU (QSBR)
+ *    grace period and frees the old one. PMDs read it between two quiescent
+ *    states only.
+ *  - struct vsw_pmd is owned by exactly one PMD thread. Its counters are read
+ *    by the control thread without locks (relaxed 64-bit loads; a sum may be
+ *    one burst stale, never torn on x86_64).
+ *  - struct vsw_fdb: lookups and "last seen" refreshes are lock-free from any
+ *    PMD; every insert, move, delete and aging run happens on the control
+ *    thread only (vsw_fdb_run() and friends). PMDs request learning through an
+ *    MPSC ring drained by vsw_fdb_run().
+ *
+ * Errors: int functions return 0 or a negative errno; constructors return
+ * NULL and set errno.
+ */
+#ifndef VSW_H
+#define VSW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+struct rte_rcu_qsbr;
+
+/** Switch port ids are 0 .. VSW_MAX_PORTS-1. */
+#define VSW_MAX_PORTS 256
+/** Bridge ids are 0 .. VSW_MAX_BRIDGES-1. */
+#define VSW_MAX_BRIDGES 32
+/** Largest rx burst vsw_input() accepts; also the depth of one tx batch. */
+#define VSW_BURST 32
+/** "No port" in an FDB lookup result. */
+#define VSW_PORT_NONE UINT16_MAX
+/** Default MAC aging time in seconds (as OVS and Linux bridges). */
+#define VSW_FDB_AGING_DEFAULT 300
+/** Default FDB size per bridge. */
+#define VSW_FDB_SIZE_DEFAULT 8192
+
+/**
+ * VLAN modes, with OVS's meaning:
+ *  - TRUNK: tagged frames of an allowed VLAN keep it; untagged frames belong to
+ *    VLAN 0 and are accepted when VLAN 0 is allowed. Egress is tagged, except
+ *    VLAN 0 which leaves untagged. No trunk list means every VLAN is allowed.
+ *  - ACCESS: untagged (or priority-tagged, VID 0) frames are put in `tag`;
+ *    other tagged frames are dropped (vlan_violation). Egress untagged, only
+ *    for frames of VLAN `tag`.
+ *  - NATIVE_UNTAGGED: untagged frames go to `tag`; tagged frames of an allowed
+ *    VLAN keep it. Egress: `tag` untagged, the other allowed VLANs tagged.
+ *  - NATIVE_TAGGED: as NATIVE_UNTAGGED, but `tag` leaves tagged too.
+ */
+enum vsw_vlan_mode {
+	VSW_VLAN_TRUNK = 0,
+	VSW_VLAN_ACCESS,
+	VSW_VLAN_NATIVE_UNTAGGED,
+	VSW_VLAN_NATIVE_TAGGED,
+};
+
+/** A port's VLAN configuration. */
+struct vsw_vlan_cfg {
+	enum vsw_vlan_mode mode;
+	uint16_t tag;		/**< access/native VLAN, 1..4095; 0 in TRUNK mode */
+	bool trunks_all;	/**< true: every VLAN allowed, `trunks` ignored */
+	uint64_t trunks[64];	/**< bitmap of allowed VLANs 0..4095 (bit v) */
+};
+
+/** Initialise @p cfg to the default: trunk, all VLANs. */
+void vsw_vlan_cfg_init(struct vsw_vlan_cfg *cfg);
+
+/** Allow VLAN @p vid (0..4095) in @p cfg's trunk list (clears trunks_all). */
+void vsw_vlan_cfg_allow(struct vsw_vlan_cfg *cfg, uint16_t vid);
+
+/** True if @p vid is in @p cfg's trunk list (or the list allows every VLAN). */
+bool vsw_vlan_cfg_allows(const struct vsw_vlan_cfg *cfg, uint16_t vid);
+
+/**
+ * Check a VLAN configuration.
+ * @return 0, or -EINVAL with a one-line reason in @p err (e.g. "access port
+ *   needs tag 1..4095", "trunks are not allowed in access mode").
+ */
+int vsw_vlan_cfg_validate(const struct vsw_vlan_cfg *cfg, char *err, size_t errlen);
+
+/** Name of a VLAN mode ("trunk", "access", "native-untagged", "native-tagged"). */
+const char *vsw_vlan_mode_name(enum vsw_vlan_mode mode);
+
+/** Parse a VLAN mode name; returns 0 or -EINVAL. */
+int vsw_vlan_mode_parse(const char *name, enum vsw_vlan_mode *mode);
+
+/*
+ * Drop and exception reasons, one X-macro so the enum and the names are
+ * declared once. dataplane/ counts the tx-side ones in the same array.
+ */
+#define VSW_FOREACH_DROP(X)                                                      \
+	X(MALFORMED, "malformed")		/* runt or truncated VLAN header */      \
+	X(VLAN_VIOLATION, "vlan_violation")	/* frame not allowed on this port */ \
+	X(NO_BRIDGE, "no_bridge")		/* input port is in no bridge */         \
+	X(HAIRPIN, "hairpin")			/* destination is the input port */      \
+	X(NO_MBUF, "no_mbuf")			/* copy for flooding failed */           \
+	X(TX_FULL, "tx_full")			/* output queue/ring full */             \
+	X(LINK_DOWN, "link_down")		/* output port not connected */          \
+	X(OVERSIZE, "oversize")			/* frame above the port MTU */
+
+enum vsw_drop {
+#define VSW_DROP_ENUM(sym, name) VSW_DROP_##sym,
+	VSW_FOREACH_DROP(VSW_DROP_ENUM)
+#undef VSW_DROP_ENUM
+	VSW_DROP_MAX
+};
+
+/** Name of a drop reason (e.g. "vlan_violation"). */
+const char *vsw_drop_name(enum vsw_drop drop);
+
+/** Counters of one port as seen by one PMD. Summed over PMDs on read. */
+struct vsw_port_counters {
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t drops[VSW_DROP_MAX];
+};
+
+/* ------------------------------------------------------------------------ */
+/* FDB: the MAC learning table of one bridge                                 */
+
+struct vsw_fdb;
+
+/** One FDB entry as reported by vsw_fdb_dump(). */
+struct vsw_fdb_entry {
+	struct rte_ether_addr mac;
+	uint16_t vlan;
+	uint16_t port;
+	bool is_static;
+	uint32_t age;		/**< seconds since last seen */
+};
+
+/** FDB counters (control-thread view). */
+struct vsw_fdb_stats {
+	uint32_t n_entries;
+	uint64_t learned;	/**< new entries inserted */
+	uint64_t moved;		/**< entries whose port changed */
+	uint64_t aged;		/**< entries removed by aging */
+	uint64_t table_full;	/**< learn requests refused: table full */
+	uint64_t ring_full;	/**< learn requests lost: ring full (summed from PMDs) */
+};
+
+/**
+ * Create an FDB with room for @p max_entries, on NUMA @p socket.
+ * @p qsbr is the RCU variable every PMD reports quiescence on; deleted
+ * entries are reclaimed only after a grace period. @p qsbr may be NULL in
+ * single-threaded tests.
+ * The learn ring holds max_entries requests, at least 8 and at most 4096.
+ * DPDK objects are named "fdb_<name>" and "fdbq_<name>"; a @p name longer
+ * than 11 characters is shortened to 3 characters plus a hash of it all, so
+ * names that differ only at the end do not collide.
+ * @return the FDB, or NULL with errno set (ENOMEM, EINVAL for an empty name
+ *   or max_entries 0, EEXIST for a name already in use).
+ */
+struct vsw_fdb *vsw_fdb_create(const char *name, uint32_t max_entries, int socket,
+			       struct rte_rcu_qsbr *qsbr);
+
+/** Free an FDB; accepts NULL. No PMD may use it any more. */
+void vsw_fdb_free(struct vsw_fdb *fdb);
+
+/**
+ * Fast path: look up (@p mac, @p vlan).
+ * @return the port, or VSW_PORT_NONE.
+ */
+uint16_t vsw_fdb_lookup(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan);
+
+/**
+ * Fast path: @p mac was seen on @p port in @p vlan at time @p now (seconds).
+ * Refreshes "last seen" with a relaxed store when the entry exists on this
+ * port; otherwise enqueues a learn request for the control thread. Never
+ * writes the hash table. Group, broadcast and all-zero source MACs are
+ * ignored, and so is a static entry seen on another port.
+ * @return true if a request was enqueued or dropped (ring full, counted).
+ */
+bool vsw_fdb_learn(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
+		   uint16_t port, uint32_t now);
+
+/**
+ * Control thread: drain learn requests (inserting new entries and moving
+ * existing dynamic ones), then remove dynamic entries not seen for more than
+ * @p aging seconds at time @p now. Static entries never move or age.
+ * @return the number of requests processed.
+ */
+unsigned int vsw_fdb_run(struct vsw_fdb *fdb, uint32_t now, uint32_t aging);
+
+/** Control thread: add or replace a static entry. 0, -ENOSPC or -EINVAL. */
+int vsw_fdb_add_static(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
+		       uint16_t port);
+
+/** Control thread: delete one entry. 0 or -ENOENT. */
+int vsw_fdb_del(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan);
+
+/**
+ * Control thread: delete the dynamic entries of @p port (VSW_PORT_NONE: of
+ * every port). Static entries of a deleted port go too when @p with_static.
+ * @return the number of entries removed.
+ */
+unsigned int vsw_fdb_flush(struct vsw_fdb *fdb, uint16_t port, bool with_static);
+
+/**
+ * Control thread: call @p cb for every entry (@p now gives ages; static
+ * entries report age 0).
+ * Stops early and returns cb's value when it returns non-zero.
+ */
+int vsw_fdb_dump(struct vsw_fdb *fdb, uint32_t now,
+		 int (*cb)(const struct vsw_fdb_entry *e, void *arg), void *arg);
+
+/** Control thread: read the FDB counters. */
+void vsw_fdb_get_stats(const struct vsw_fdb *fdb, struct vsw_fdb_stats *stats);
+
+/* ------------------------------------------------------------------------ */
+/* The configuration snapshot the PMDs read                                  */
+
+/** A switch port as the pipeline sees it. */
+struct vsw_port_info {
+	bool in_use;		/**< false: packets from/to this id are dropped */
+	uint16_t bridge;	/**< index into vsw_snapshot.bridges */
+	uint16_t mtu;		/**< L3 MTU; frames with more payload are dropped */
+	struct vsw_vlan_cfg vlan;
+};
+
+/** A bridge as the pipeline sees it. */
+struct vsw_bridge_info {
+	bool in_use;
+	struct vsw_fdb *fdb;	/**< owned by the control side, outlives snapshots */
+	uint16_t n_ports;
+	uint16_t ports[VSW_MAX_PORTS];	/**< member ports, the flood list */
+};
+
+/** An immutable configuration, published under RCU. */
+struct vsw_snapshot {
+	uint64_t generation;
+	struct vsw_port_info ports[VSW_MAX_PORTS];
+	struct vsw_bridge_info bridges[VSW_MAX_BRIDGES];
+};
+
+/* ------------------------------------------------------------------------ */
+/* Per-PMD pipeline state                                                    */
+
+/** Packets waiting to be sent on one output port. */
+struct vsw_tx_batch {
+	uint16_t n;
+	struct rte_mbuf *pkts[VSW_BURST];
+};
+
+/** PMD-wide pipeline counters. */
+struct vsw_pmd_counters {
+	uint64_t flooded;	/**< packets flooded */
+	uint64_t forwarded;	/**< packets sent to one known port */
+	uint64_t copies;	/**< mbuf copies made for flooding with a VLAN change */
+	uint64_t learn_requests; /**< learn requests enqueued */
+	uint64_t learn_ring_full; /**< learn requests lost to a full ring */
+};
+
+/** State of the pipeline on one PMD thread. Owned by that thread. */
+struct vsw_pmd {
+	struct rte_mempool *pool;	/**< for copies when flooding */
+	uint32_t now;			/**< seconds, set by the PMD loop */
+	uint16_t n_dirty;		/**< ports with a non-empty tx batch */
+	uint16_t dirty[VSW_MAX_PORTS];
+	struct vsw_tx_batch tx[VSW_MAX_PORTS];
+	struct vsw_port_counters ctr[VSW_MAX_PORTS];
+	struct vsw_pmd_counters pmd;
+} __rte_cache_aligned;
+
+/** Initialise @p pmd (zero counters, empty batches); @p pool is for copies. */
+void vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool);
+
+/**
+ * Run @p n (<= VSW_BURST) packets received on switch port @p in_port through
+ * the pipeline of snapshot @p snap. Every mbuf ends either in exactly one
+ * tx batch of @p pmd per destination (flooding shares the mbuf by reference
+ * count when the egress encapsulation is the same, copies it otherwise) or
+ * freed and counted as a drop of @p in_port. Counts rx on @p in_port.
+ * Caller then sends each pmd->tx[pmd->dirty[i]] batch, counts tx/tx drops,
+ * and resets the batch (n = 0) and n_dirty.
+ * Batches never overflow: one input burst gives at most VSW_BURST packets to
+ * any one port; if the caller skips a flush, the excess is freed and counted
+ * as TX_FULL on the output port.
+ * Drops are counted on @p in_port, except OVERSIZE and TX_FULL, counted on
+ * the output port. A flood with no eligible output frees the packet without
+ * a drop reason. pmd->pmd.flooded counts packets flooded to at least one
+ * port, forwarded those sent to one known port.
+ * VLANs are read from and written to the packet bytes (no offload flags), so
+ * ports must not enable VLAN stripping. VLAN 0 leaves untagged and is never
+ * carried by native ports (it would come back as their native VLAN). The
+ * PCP/DEI bits of an incoming tag are kept on outgoing tags.
+ */
+void vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port,
+	       struct rte_mbuf **pkts, uint16_t n);
+
+#endif /* VSW_H */
