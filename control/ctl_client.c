@@ -250,7 +250,7 @@ ctl_client_call(const char *path, const char *method, json_t *params, int timeou
 		return -EINVAL;
 	}
 	*result = NULL;
-	req = json_pack("{s:s, s:s, s:o?, s:i}", "jsonrpc", "2.0", "method", method,
+	req = json_pack("{s:s, s:s, s:o*, s:i}", "jsonrpc", "2.0", "method", method,
 			"params", params, "id", REQUEST_ID);
 	if (req == NULL)
 		goto err_nomem;

@@ -201,12 +201,35 @@ ctl_server_destroy(struct ctl_server *srv)
 	free(srv);
 }
 
+/*
+ * A JSON string for @message. Messages may quote client bytes (a parse
+ * error's "near '...'") or come from a method's err buffer, so they are not
+ * trusted to be UTF-8: bytes that would make json_string() fail become '?'.
+ */
+static json_t *
+message_string(const char *message)
+{
+	char safe[ERR_SIZE];
+	json_t *s = json_string(message);
+	size_t i;
+
+	if (s != NULL)
+		return s;
+	for (i = 0; message[i] != '\0' && i < sizeof(safe) - 1; i++) {
+		unsigned char ch = (unsigned char)message[i];
+
+		safe[i] = ch < 0x20 || ch >= 0x7f ? '?' : (char)ch;
+	}
+	safe[i] = '\0';
+	return json_string(safe);
+}
+
 static json_t *
 error_response(json_t *id, int code, const char *message, json_t *data)
 {
 	json_t *error, *resp;
 
-	error = json_pack("{s:i, s:s}", "code", code, "message", message);
+	error = json_pack("{s:i, s:o}", "code", code, "message", message_string(message));
 	if (error != NULL && data != NULL)
 		json_object_set(error, "data", data);
 	resp = json_pack("{s:s, s:o?, s:O?}", "jsonrpc", "2.0", "error", error,

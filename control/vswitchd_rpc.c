@@ -481,9 +481,12 @@ m_port_stats(void *ctx, json_t *params, json_t **result, char *err, size_t errle
 static int
 fdb_entry_json(const struct dp_fdb_entry *e, void *arg)
 {
+	const uint8_t *b = e->e.mac.addr_bytes;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
 
-	rte_ether_format_addr(mac, sizeof(mac), &e->e.mac);
+	/* Lower case, as ip(8) and OVS print MACs. */
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4],
+		 b[5]);
 	json_array_append_new(arg, json_pack("{s:s, s:i, s:s, s:b, s:I}", "port", e->port, "vlan",
 					     e->e.vlan, "mac", mac, "static", e->e.is_static,
 					     "age", (json_int_t)e->e.age));

@@ -11,7 +11,7 @@ PKGS=(
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libjansson-dev libcmocka-dev libvirt-dev
 	libmicrohttpd-dev libmnl-dev libxml2-dev libpcap-dev libbsd-dev libelf-dev libxdp-dev libbpf-dev
 	# tests and tools
-	iproute2 curl coreutils procps python3 util-linux
+	iproute2 iputils-ping curl coreutils procps python3 util-linux
 )
 
 missing=()

@@ -139,3 +139,41 @@ ep_peer() {
 ep_json() {
 	python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
 }
+
+# ep_testpmd NAME SOCKETS... -- TESTPMD-ARGS...: start dpdk-testpmd in the
+# background with one net_virtio_user port per socket (port i: MAC
+# 02:00:00:00:00:0(i+1); EP_TESTPMD_VDEV_EXTRA is appended to each vdev),
+# its forwarding lcore on CPU 0 and its main lcore on CPU 1 (the switch's PMD
+# core stays the switch's). Sets EP_TESTPMD_PID.
+ep_testpmd() {
+	local name=$1; shift
+	local vdevs=() i=0
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		i=$((i + 1))
+		vdevs+=(--vdev "net_virtio_user$i,path=$1,mac=02:00:00:00:00:0$i,speed=100000${EP_TESTPMD_VDEV_EXTRA:-}")
+		shift
+	done
+	[ "${1:-}" = "--" ] && shift
+	ep_prefix "$name"
+	ep_spawn "$EP_TMP/$name.log" stdbuf -oL dpdk-testpmd --no-pci --file-prefix "$EP_PREFIX" \
+		-m 256 --single-file-segments --lcores 0@1,1@0 --log-level='*:notice' \
+		"${vdevs[@]}" -- --total-num-mbufs=8192 "$@"
+	EP_TESTPMD_PID=$EP_LAST_PID
+}
+
+# ep_wait_ports_up TIMEOUT PORT...: wait until every named switch port is up.
+ep_wait_ports_up() {
+	local t=$1; shift
+	local i p all
+	for ((i = 0; i < t * 10; i++)); do
+		all=1
+		for p in "$@"; do
+			[ "$(ep_json "$("$EP_CTL" --rundir "$EP_TMP/run" --json port-stats "$p")" \
+				"j['ports'][0]['state']")" = up ] || { all=0; break; }
+		done
+		[ $all = 1 ] && return 0
+		sleep 0.1
+	done
+	echo "timeout: ports $* not up after ${t}s" >&2
+	return 1
+}

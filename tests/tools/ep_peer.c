@@ -46,6 +46,7 @@ struct port_stats {
 	uint64_t tx, tx_fail, rx, rx_bad, rx_other, rx_tagged, rx_untagged;
 	uint64_t rx_from[MAX_PORTS];
 	uint64_t rx_bytes;
+	uint32_t rx_vlan[4096];	/* tagged test frames by VLAN id */
 };
 
 struct peer_payload {
@@ -210,6 +211,7 @@ check_frame(uint16_t port, struct rte_mbuf *m)
 		etype = rte_be_to_cpu_16(vh->eth_proto);
 		hdr = 18;
 		st->rx_tagged++;
+		st->rx_vlan[rte_be_to_cpu_16(vh->vlan_tci) & 0xfff]++;
 	} else {
 		st->rx_untagged++;
 	}
@@ -266,7 +268,14 @@ print_json(uint16_t n_ports)
 		       st->rx_other, st->rx_tagged, st->rx_untagged);
 		for (q = 0; q < n_ports; q++)
 			printf("%s%" PRIu64, q ? "," : "", st->rx_from[q]);
-		printf("]}");
+		printf("],\"rx_vlan\":{");
+		for (unsigned int v = 0, first = 1; v < 4096; v++) {
+			if (st->rx_vlan[v] == 0)
+				continue;
+			printf("%s\"%u\":%u", first ? "" : ",", v, st->rx_vlan[v]);
+			first = 0;
+		}
+		printf("}}");
 	}
 	printf("]}\n");
 	fflush(stdout);

@@ -7,6 +7,7 @@
  * reader holding the old file keeps seeing the old content, whole).
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
