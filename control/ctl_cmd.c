@@ -230,8 +230,8 @@ describe_expected(const struct cmd_spec *cmd, const struct key_spec *k, char *bu
 	case VAL_ENUM:
 		buf[0] = '\0';
 		for (size_t i = 0; k->choices[i] != NULL && off < size; i++)
-			off += (size_t)snprintf(buf + off, size - off, "%s%s", i == 0 ? "one of " : ", ",
-						k->choices[i]);
+			off += (size_t)snprintf(buf + off, size - off, "%s%s",
+						i == 0 ? "one of " : ", ", k->choices[i]);
 		break;
 	case VAL_STR:
 		snprintf(buf, size, "%lu..%lu characters", k->min, k->max);

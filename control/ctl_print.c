@@ -315,7 +315,8 @@ render_pmd_stats(const json_t *result, FILE *out)
 	json_array_foreach(json_object_get(result, "pmds"), i, pmd) {
 		format_rxqs(pmd, rxqs, sizeof(rxqs));
 		fprintf(out, "%5s  %6s  %14s  %16s  %16s  %10s  %6s  %s\n",
-			get_num(pmd, "lcore", lc, sizeof(lc)), get_num(pmd, "socket", so, sizeof(so)),
+			get_num(pmd, "lcore", lc, sizeof(lc)),
+			get_num(pmd, "socket", so, sizeof(so)),
 			get_num(pmd, "packets", pk, sizeof(pk)),
 			get_num(pmd, "busy_cycles", bc, sizeof(bc)),
 			get_num(pmd, "idle_cycles", ic, sizeof(ic)),

@@ -276,8 +276,8 @@ handle_request(struct ctl_server *srv, json_t *req)
 	int ret, code;
 
 	if (!json_is_object(req))
-		return error_response(NULL, CTL_RPC_INVALID_REQUEST, "invalid request: not an object",
-				      NULL);
+		return error_response(NULL, CTL_RPC_INVALID_REQUEST,
+				      "invalid request: not an object", NULL);
 	has_id = json_object_get(req, "id") != NULL;
 	id = json_object_get(req, "id");
 	if (has_id && !json_is_string(id) && !json_is_number(id) && !json_is_null(id))

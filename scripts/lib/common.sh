@@ -99,10 +99,24 @@ ep_vswitchd_start() {
 		-l 0,1 --log-level=user.nfv.*:info "$@" -- \
 		--rundir "$EP_TMP/run" --db "$EP_TMP/vswitchd.json"
 	EP_VSD_PID=$EP_LAST_PID
-	ep_wait_socket "$EP_TMP/run/vswitchd.sock" 30 || {
+	ep_wait_vswitchd "$EP_VSD_PID" "$EP_TMP/run" 30 || {
 		cat "$EP_TMP/$name.log" >&2
 		return 1
 	}
+}
+
+# ep_wait_vswitchd PID RUNDIR TIMEOUT: wait until the daemon answers on its
+# socket (a stale socket file from a killed one does not count); fails early
+# if the process exits.
+ep_wait_vswitchd() {
+	local pid=$1 rundir=$2 t=$3 i
+	for ((i = 0; i < t * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || { echo "vswitchd exited" >&2; return 1; }
+		"$EP_CTL" --rundir "$rundir" --timeout 1 version >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "timeout waiting for vswitchd on $rundir" >&2
+	return 1
 }
 
 # ep_wait_socket PATH TIMEOUT: wait until PATH is a socket.

@@ -153,7 +153,8 @@ test_del_set_br(void **state)
 	check_err(ARGV("del-br", "br0", "br1"), "unexpected argument 'br1'", NULL);
 	check_err(ARGV("del-br", "br0", "aging=1"), "unexpected argument 'aging=1'", NULL);
 
-	check_ok(ARGV("set-br", "br0", "aging=10"), "bridge.set", "{\"name\":\"br0\",\"aging\":10}");
+	check_ok(ARGV("set-br", "br0", "aging=10"), "bridge.set",
+		 "{\"name\":\"br0\",\"aging\":10}");
 	check_ok(ARGV("set-br", "br0", "fdb_size=4096", "aging=1"), "bridge.set",
 		 "{\"name\":\"br0\",\"aging\":1,\"fdb_size\":4096}");
 	check_err(ARGV("set-br", "br0"), "set-br: nothing to set", "aging, fdb_size");
@@ -189,7 +190,8 @@ test_add_port(void **state)
 		      "vlan_mode=access", "trunks=7-7"), "port.add",
 		 "{\"bridge\":\"br0\",\"name\":\"p2\",\"type\":\"dpdk\","
 		 "\"devargs\":\"net_ring0,a=b\",\"vlan_mode\":\"access\",\"trunks\":[7]}");
-	check_ok(ARGV("add-port", "br0", "p3", "type=dpdk", "devargs=x", "vlan_mode=native-untagged"),
+	check_ok(ARGV("add-port", "br0", "p3", "type=dpdk", "devargs=x",
+		      "vlan_mode=native-untagged"),
 		 "port.add", "{\"bridge\":\"br0\",\"name\":\"p3\",\"type\":\"dpdk\","
 		 "\"devargs\":\"x\",\"vlan_mode\":\"native-untagged\"}");
 }
@@ -225,13 +227,13 @@ test_add_port_errors(void **state)
 	check_err(ARGV("add-port", "br0", "p0", "type=vhost-user-client", "path=/x", "devargs=y"),
 		  "type=vhost-user-client does not take devargs", NULL);
 	/* values */
-	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs="), "bad value '' for devargs",
-		  NULL);
-	check_err(ARGV("add-port", "br0", "p0", "type=vhost-user", "path="), "bad value '' for path",
-		  NULL);
+	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs="),
+		  "bad value '' for devargs", NULL);
+	check_err(ARGV("add-port", "br0", "p0", "type=vhost-user", "path="),
+		  "bad value '' for path", NULL);
 	check_err(ARGV("add-port", "br0", "p0", "type=vhost-user",
-		       "path=/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "for path", "1..107 characters");
+		       "path=/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "for path", "1..107 characters");
 	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=a\tb"), "for devargs", NULL);
 	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=x", "vlan_mode=hybrid"),
 		  "bad value 'hybrid' for vlan_mode",
@@ -315,7 +317,8 @@ test_simple_commands(void **state)
 	check_err(ARGV("fdb-show", "br0", "x=1"), "unexpected argument 'x=1'", NULL);
 
 	check_ok(ARGV("fdb-flush", "br0"), "fdb.flush", "{\"bridge\":\"br0\"}");
-	check_ok(ARGV("fdb-flush", "br0", "p0"), "fdb.flush", "{\"bridge\":\"br0\",\"port\":\"p0\"}");
+	check_ok(ARGV("fdb-flush", "br0", "p0"), "fdb.flush",
+		 "{\"bridge\":\"br0\",\"port\":\"p0\"}");
 	check_err(ARGV("fdb-flush"), "fdb-flush: missing BR", NULL);
 	check_err(ARGV("fdb-flush", "br0", "p0", "p1"), "unexpected argument 'p1'", NULL);
 	check_err(ARGV("fdb-flush", "br0", "p 0"), "invalid port name 'p 0'", NULL);

@@ -551,7 +551,8 @@ test_batch(void **state)
 	struct conn c;
 
 	conn_open(&c, fx->path);
-	resp = raw_call(&c, "[{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"params\":{\"a\":1},\"id\":1},"
+	resp = raw_call(&c, "[{\"jsonrpc\":\"2.0\",\"method\":\"echo\","
+			"\"params\":{\"a\":1},\"id\":1},"
 			"{\"jsonrpc\":\"2.0\",\"method\":\"count\"},"
 			"{\"jsonrpc\":\"2.0\",\"method\":\"nope\",\"id\":2},"
 			"{\"foo\":\"bar\"},"
@@ -746,7 +747,8 @@ test_too_many_clients(void **state)
 
 	for (int i = 0; i < CTL_MAX_CLIENTS; i++) {
 		conn_open(&c[i], fx->path);
-		snprintf(req, sizeof(req), "{\"jsonrpc\":\"2.0\",\"method\":\"null\",\"id\":%d}\n", i);
+		snprintf(req, sizeof(req),
+			 "{\"jsonrpc\":\"2.0\",\"method\":\"null\",\"id\":%d}\n", i);
 		resp = raw_call(&c[i], req);	/* the server has accepted it */
 		json_decref(resp);
 	}
@@ -900,8 +902,9 @@ test_not_a_socket(void **state)
 	assert_int_equal(access(fx->path, F_OK), 0);	/* not removed */
 
 	errno = 0;
-	assert_null(ctl_server_create("/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-				      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock",
+	assert_null(ctl_server_create("/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				      "aaaaaaaaa.sock",
 				      0600, methods, NULL));
 	assert_int_equal(errno, ENAMETOOLONG);
 	errno = 0;
@@ -924,7 +927,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_batch, setup_server, teardown),
 		cmocka_unit_test_setup_teardown(test_notification, setup_server, teardown),
 		cmocka_unit_test_setup_teardown(test_split_message, setup_server, teardown),
-		cmocka_unit_test_setup_teardown(test_two_messages_one_write, setup_server, teardown),
+		cmocka_unit_test_setup_teardown(test_two_messages_one_write, setup_server,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_last_message_without_newline, setup_server,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_message, setup_server, teardown),
