@@ -233,7 +233,8 @@ test_add_port_errors(void **state)
 		  "bad value '' for path", NULL);
 	check_err(ARGV("add-port", "br0", "p0", "type=vhost-user",
 		       "path=/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "for path", "1..107 characters");
+		       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+		  "for path", "1..107 characters");
 	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=a\tb"), "for devargs", NULL);
 	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=x", "vlan_mode=hybrid"),
 		  "bad value 'hybrid' for vlan_mode",

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# The vhost loopback topology shared by scripts/quickstart and
+# scripts/bench/vhost-loopback: vswitchd (control on CPU 0, PMD on CPU 1) with
+# bridge br0 and vhost-user ports vh0 and vh1; dpdk-testpmd (forwarding lcore
+# on CPU 0) with two virtio-user ports in "mac" forwarding mode: each port
+# starts with one burst of 256 frames (--tx-first) from its own MAC to the
+# other port's MAC, and every frame received on one port is sent out of the
+# other with those addresses, so the population circulates through the
+# switch in both directions and MAC learning stays stable (testpmd's flowgen
+# uses one fixed source MAC on every port, which makes a learning bridge
+# flood). Source after common.sh.
+
+# ep_loopback_setup: start the switch and create br0/vh0/vh1.
+ep_loopback_setup() {
+	ep_vswitchd_start vswitchd
+	ctl add-br br0
+	ctl add-port br0 vh0 type=vhost-user path="$EP_TMP/vh0.sock"
+	ctl add-port br0 vh1 type=vhost-user path="$EP_TMP/vh1.sock"
+}
+
+# ep_sample: print "tx_packets busy_cycles pmd_packets time" of the switch now.
+ep_sample() {
+	local ports pmds
+	ports=$(ctl --json port-stats)
+	pmds=$(ctl --json pmd-stats)
+	python3 - "$ports" "$pmds" <<'PY'
+import json, sys, time
+p = json.loads(sys.argv[1]); m = json.loads(sys.argv[2])
+tx = sum(x["tx_packets"] for x in p["ports"] if x["name"] in ("vh0", "vh1"))
+busy = sum(x["busy_cycles"] for x in m["pmds"])
+pk = sum(x["packets"] for x in m["pmds"])
+print(tx, busy, pk, time.time())
+PY
+}
+
+# ep_loopback_run SECONDS FRAME_SIZE: run traffic; print "MPPS CYCLES_PER_PACKET"
+# where MPPS is what the switch forwarded (both directions) per second,
+# measured after a 2 s warm-up.
+ep_loopback_run() {
+	local secs=$1 size=$2 s0 s1
+	EP_TESTPMD_VDEV_EXTRA=",queue_size=1024" ep_testpmd "gen$size" \
+		"$EP_TMP/vh0.sock" "$EP_TMP/vh1.sock" -- \
+		--forward-mode=mac --txpkts=$((size - 4)) --burst=256 --tx-first \
+		--rxd=1024 --txd=1024 \
+		--eth-peer=0,02:00:00:00:00:02 --eth-peer=1,02:00:00:00:00:01 --stats-period 1
+	ep_wait_ports_up 30 vh0 vh1 || return 1
+	sleep 2
+	s0=$(ep_sample)
+	sleep "$secs"
+	s1=$(ep_sample)
+	ep_stop "$EP_TESTPMD_PID"
+	python3 - "$s0" "$s1" <<'PY'
+import sys
+a = [float(x) for x in sys.argv[1].split()]; b = [float(x) for x in sys.argv[2].split()]
+mpps = (b[0] - a[0]) / (b[3] - a[3]) / 1e6
+cpp = (b[1] - a[1]) / max(1.0, b[2] - a[2])
+print("%.3f %.1f" % (mpps, cpp))
+PY
+}
