@@ -250,10 +250,16 @@ ctl_client_call(const char *path, const char *method, json_t *params, int timeou
 		return -EINVAL;
 	}
 	*result = NULL;
-	req = json_pack("{s:s, s:s, s:o*, s:i}", "jsonrpc", "2.0", "method", method,
-			"params", params, "id", REQUEST_ID);
-	if (req == NULL)
+	req = json_pack("{s:s, s:s, s:i}", "jsonrpc", "2.0", "method", method, "id", REQUEST_ID);
+	if (req == NULL) {
+		json_decref(params);
 		goto err_nomem;
+	}
+	/* No params: the member is omitted (JSON-RPC 2.0 allows it), not null. */
+	if (params != NULL && json_object_set_new(req, "params", params) != 0) {
+		json_decref(req);
+		goto err_nomem;
+	}
 	text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (text == NULL)

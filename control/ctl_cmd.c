@@ -71,7 +71,7 @@ static const struct key_spec bridge_keys[] = {
 	{ "tag", VAL_UINT, 1, MAX_VLAN, NULL }, \
 	{ "trunks", VAL_TRUNKS, 0, MAX_VLAN, NULL }, \
 	{ "mtu", VAL_UINT, 68, 9710, NULL }, \
-	{ "n_rxq", VAL_UINT, 1, 32, NULL }, \
+	{ "n_rxq", VAL_UINT, 1, 8, NULL }, \
 	{ NULL, 0, 0, 0, NULL }
 
 static const struct key_spec add_port_keys[] = {
@@ -97,7 +97,7 @@ static const struct cmd_spec commands[] = {
 	  "BR PORT type=TYPE [KEY=VALUE...]",
 	  "add PORT to bridge BR. Keys:\n"
 	  "        type=dpdk|vhost-user|vhost-user-client (dpdk needs devargs, the others path)\n"
-	  "        devargs=DEVARGS  path=SOCKET  mtu=68..9710  n_rxq=1..32\n"
+	  "        devargs=DEVARGS  path=SOCKET  mtu=68..9710  n_rxq=1..8\n"
 	  "        vlan_mode=trunk|access|native-untagged|native-tagged\n"
 	  "        tag=1..4095  trunks=A,B-C (VLAN ids 0..4095)" },
 	{ "set-port", "port.set", { "name" }, { "PORT" }, 1, 1, set_port_keys, true, true, NULL,

@@ -20,56 +20,84 @@
 /* ------------------------------------------------------------------------ */
 /* The db document, built from the running state                            */
 
+/* What a db write leaves out: the bridge or port being deleted, so the file
+ * is written before the deletion happens and a failed write changes nothing. */
+struct db_skip {
+	const char *bridge;
+	const char *port;
+};
+
 struct db_build {
 	json_t *ports;
 	const char *bridge;
 	struct vsd *vsd;
+	const struct db_skip *skip;
 };
+
+static bool
+skipped(const char *name, const char *skip)
+{
+	return skip != NULL && strcmp(name, skip) == 0;
+}
 
 static int
 db_add_port(const struct dp_port_info *info, void *arg)
 {
 	struct db_build *b = arg;
 
-	json_array_append_new(b->ports, vsd_port_cfg_to_json(&info->cfg));
+	if (!skipped(info->cfg.name, b->skip->port))
+		json_array_append_new(b->ports, vsd_port_cfg_to_json(&info->cfg));
 	return 0;
 }
+
+struct db_bridges {
+	json_t *bridges;
+	struct vsd *vsd;
+	const struct db_skip *skip;
+};
 
 static int
 db_add_bridge(const struct dp_bridge_cfg *cfg, void *arg)
 {
-	json_t *bridges = ((json_t **)arg)[0];
-	struct vsd *vsd = ((void **)arg)[1];
-	json_t *br = vsd_bridge_cfg_to_json(cfg);
-	struct db_build b = { .ports = json_array(), .bridge = cfg->name, .vsd = vsd };
+	struct db_bridges *d = arg;
+	struct db_build b = {
+		.ports = json_array(), .bridge = cfg->name, .vsd = d->vsd, .skip = d->skip,
+	};
+	json_t *br, *f, *port;
 	size_t i;
-	json_t *f;
 
+	if (skipped(cfg->name, d->skip->bridge)) {
+		json_decref(b.ports);
+		return 0;
+	}
+	br = vsd_bridge_cfg_to_json(cfg);
 	dp_port_foreach(cfg->name, db_add_port, &b);
 	/* Ports that failed to come back stay in the db. */
-	json_array_foreach(vsd->failed_ports, i, f) {
-		if (strcmp(json_string_value(json_object_get(f, "bridge")), cfg->name) == 0)
-			json_array_append(b.ports, json_object_get(f, "port"));
+	json_array_foreach(d->vsd->failed_ports, i, f) {
+		port = json_object_get(f, "port");
+		if (strcmp(json_string_value(json_object_get(f, "bridge")), cfg->name) == 0 &&
+		    !skipped(json_string_value(json_object_get(port, "name")), d->skip->port))
+			json_array_append(b.ports, port);
 	}
 	json_object_set_new(br, "ports", b.ports);
-	json_array_append_new(bridges, br);
+	json_array_append_new(d->bridges, br);
 	return 0;
 }
 
 static json_t *
-db_build(struct vsd *vsd)
+db_build(struct vsd *vsd, const struct db_skip *skip)
 {
-	json_t *bridges = json_array();
-	void *arg[2] = { bridges, vsd };
+	struct db_bridges d = { .bridges = json_array(), .vsd = vsd, .skip = skip };
 
-	dp_bridge_foreach(db_add_bridge, arg);
-	return json_pack("{s:i, s:o}", "version", 1, "bridges", bridges);
+	dp_bridge_foreach(db_add_bridge, &d);
+	return json_pack("{s:i, s:o}", "version", 1, "bridges", d.bridges);
 }
 
+/* Write the db from the running state, leaving out what @p skip names. */
 static int
-db_write(struct vsd *vsd, char *err, size_t errlen)
+db_write_skip(struct vsd *vsd, const struct db_skip *skip, char *err, size_t errlen)
 {
-	json_t *doc = db_build(vsd);
+	json_t *doc = db_build(vsd, skip);
 	int ret;
 
 	if (doc == NULL) {
@@ -79,6 +107,14 @@ db_write(struct vsd *vsd, char *err, size_t errlen)
 	ret = ctl_db_save(vsd->db_path, doc, err, errlen);
 	json_decref(doc);
 	return ret;
+}
+
+static int
+db_write(struct vsd *vsd, char *err, size_t errlen)
+{
+	static const struct db_skip none;
+
+	return db_write_skip(vsd, &none, err, errlen);
 }
 
 static json_t *
@@ -165,7 +201,8 @@ m_bridge_del(void *ctx, json_t *params, json_t **result, char *err, size_t errle
 {
 	static const char *const keys[] = { "name", NULL };
 	struct vsd *vsd = ctx;
-	char name[DP_NAME_SIZE];
+	struct db_skip skip = { 0 };
+	char name[DP_NAME_SIZE], e2[128];
 	size_t i;
 	json_t *f;
 	int ret;
@@ -176,18 +213,30 @@ m_bridge_del(void *ctx, json_t *params, json_t **result, char *err, size_t errle
 	ret = vsd_get_string(params, "name", true, name, sizeof(name), err, errlen);
 	if (ret != 0)
 		return ret;
-	ret = dp_bridge_del(name, err, errlen);
+	{
+		struct dp_bridge_cfg bc;
+
+		if (dp_bridge_get(name, &bc) != 0) {
+			snprintf(err, errlen, "no bridge named %s", name);
+			return -ENOENT;
+		}
+	}
+	/* The db first: if it cannot be written, nothing has changed. */
+	skip.bridge = name;
+	ret = db_write_skip(vsd, &skip, err, errlen);
 	if (ret != 0)
 		return ret;
+	ret = dp_bridge_del(name, err, errlen);
+	if (ret != 0) {
+		db_write(vsd, e2, sizeof(e2));
+		return ret;
+	}
 	/* Failed ports of this bridge go with it. */
 	for (i = json_array_size(vsd->failed_ports); i-- > 0;) {
 		f = json_array_get(vsd->failed_ports, i);
 		if (strcmp(json_string_value(json_object_get(f, "bridge")), name) == 0)
 			json_array_remove(vsd->failed_ports, i);
 	}
-	ret = db_write(vsd, err, errlen);
-	if (ret != 0)
-		return ret;
 	*result = json_object();
 	return 0;
 }
@@ -349,7 +398,8 @@ m_port_del(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
 	static const char *const keys[] = { "name", NULL };
 	struct vsd *vsd = ctx;
-	char name[DP_NAME_SIZE];
+	struct db_skip skip = { 0 };
+	char name[DP_NAME_SIZE], e2[128];
 	size_t idx;
 	int ret;
 
@@ -359,16 +409,30 @@ m_port_del(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 	ret = vsd_get_string(params, "name", true, name, sizeof(name), err, errlen);
 	if (ret != 0)
 		return ret;
-	if (failed_port_find(vsd, name, &idx) != NULL)
-		json_array_remove(vsd->failed_ports, idx);
-	else {
-		ret = dp_port_del(name, err, errlen);
-		if (ret != 0)
-			return ret;
+	if (failed_port_find(vsd, name, &idx) == NULL) {
+		struct dp_port_info *info = malloc(sizeof(*info));
+		bool found = info != NULL && dp_port_get(name, info) == 0;
+
+		free(info);
+		if (!found) {
+			snprintf(err, errlen, "no port named %s", name);
+			return -ENOENT;
+		}
 	}
-	ret = db_write(vsd, err, errlen);
+	/* The db first: if it cannot be written, nothing has changed. */
+	skip.port = name;
+	ret = db_write_skip(vsd, &skip, err, errlen);
 	if (ret != 0)
 		return ret;
+	if (failed_port_find(vsd, name, &idx) != NULL) {
+		json_array_remove(vsd->failed_ports, idx);
+	} else {
+		ret = dp_port_del(name, err, errlen);
+		if (ret != 0) {
+			db_write(vsd, e2, sizeof(e2));
+			return ret;
+		}
+	}
 	*result = json_object();
 	return 0;
 }

@@ -492,8 +492,12 @@ dp_port_add(const char *bridge, const struct dp_port_cfg *cfg, char *err, size_t
 		snprintf(err, errlen, "no bridge named %s", bridge);
 		return -ENOENT;
 	}
-	if (find_port(cfg->name) != NULL || find_bridge(cfg->name) != NULL) {
+	if (find_port(cfg->name) != NULL) {
 		snprintf(err, errlen, "port %s already exists", cfg->name);
+		return -EEXIST;
+	}
+	if (find_bridge(cfg->name) != NULL) {
+		snprintf(err, errlen, "%s is the name of a bridge", cfg->name);
 		return -EEXIST;
 	}
 	other = find_port_conflict(cfg, NULL);

@@ -78,8 +78,10 @@ ethdev_open(struct dp_port *port, char *err, size_t errlen)
 	}
 	ret = rte_dev_probe(port->cfg.devargs);
 	if (ret < 0) {
-		snprintf(err, errlen, "cannot probe device '%s': %s", port->cfg.devargs,
-			 strerror(-ret));
+		/* rte_dev_probe's codes say little (EFAULT: no driver took it). */
+		snprintf(err, errlen,
+			 "cannot probe device '%s': unknown driver, bad arguments or no such "
+			 "device (the vswitchd log has DPDK's reason)", port->cfg.devargs);
 		return ret == -EEXIST ? -EEXIST : -EIO;
 	}
 	if (find_eth_port(port->cfg.devargs, &pid) != 0) {

@@ -175,10 +175,10 @@ test_add_port(void **state)
 		 "\"path\":\"/run/vh0.sock\"}");
 	check_ok(ARGV("add-port", "br0", "vh1", "type=vhost-user-client", "path=/tmp/x",
 		      "vlan_mode=native-tagged", "tag=4095", "trunks=10,20-22", "mtu=9710",
-		      "n_rxq=32"), "port.add",
+		      "n_rxq=8"), "port.add",
 		 "{\"bridge\":\"br0\",\"name\":\"vh1\",\"type\":\"vhost-user-client\","
 		 "\"path\":\"/tmp/x\",\"vlan_mode\":\"native-tagged\",\"tag\":4095,"
-		 "\"trunks\":[10,20,21,22],\"mtu\":9710,\"n_rxq\":32}");
+		 "\"trunks\":[10,20,21,22],\"mtu\":9710,\"n_rxq\":8}");
 	/* trunks are expanded, sorted and deduplicated; bounds are inclusive */
 	check_ok(ARGV("add-port", "br0", "p1", "type=dpdk", "devargs=net_null0",
 		      "trunks=22,20-22,10,10,0,4095", "vlan_mode=trunk", "mtu=68", "n_rxq=1",
@@ -248,9 +248,9 @@ test_add_port_errors(void **state)
 	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=x", "mtu=9711"),
 		  "bad value '9711' for mtu", NULL);
 	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=x", "n_rxq=0"),
-		  "bad value '0' for n_rxq", "1..32");
-	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=x", "n_rxq=33"),
-		  "bad value '33' for n_rxq", NULL);
+		  "bad value '0' for n_rxq", "1..8");
+	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=x", "n_rxq=9"),
+		  "bad value '9' for n_rxq", NULL);
 	/* trunks */
 	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=x", "trunks="),
 		  "bad value '' for trunks", NULL);
