@@ -493,8 +493,19 @@ stats_port(const struct dp_port_info *info, void *arg)
 		json_object_set_new(o, "connects", json_integer((json_int_t)info->connects));
 		json_object_set_new(o, "disconnects",
 				    json_integer((json_int_t)info->disconnects));
+		json_t *queues = json_array();
+		uint16_t q;
+
 		json_object_set_new(o, "tx_retries", json_integer((json_int_t)info->tx_retries));
-		json_object_set_new(o, "queues", json_integer(info->n_queues_up));
+		json_object_set_new(o, "n_queues", json_integer(info->n_queues_up));
+		for (q = 0; q < info->cfg.n_rxq; q++)
+			json_array_append_new(queues, json_pack(
+				"{s:i, s:I, s:I, s:b, s:b}", "queue", q,
+				"rx_packets", (json_int_t)info->queues[q].rx_packets,
+				"tx_packets", (json_int_t)info->queues[q].tx_packets,
+				"rx_enabled", info->queues[q].rx_enabled,
+				"tx_enabled", info->queues[q].tx_enabled));
+		json_object_set_new(o, "queues", queues);
 	}
 	json_array_append_new(ports, o);
 	return 0;

@@ -151,6 +151,10 @@ struct dp_port_info {
 	/* vhost-user ports */
 	uint64_t connects, disconnects, tx_retries;
 	uint16_t n_queues_up;		/**< queue pairs the device has */
+	struct {
+		uint64_t rx_packets, tx_packets;
+		bool rx_enabled, tx_enabled;
+	} queues[DP_MAX_RXQ];		/**< per queue pair, vhost-user only */
 	uint16_t rxq_pmd[DP_MAX_RXQ];	/**< lcore polling each rx queue */
 };
 

@@ -69,6 +69,8 @@ struct vhu_port {
 	uint64_t disconnects;
 	uint64_t tx_retries_cnt;
 	uint64_t tx_ring_full;
+	uint64_t rxq_packets[VHU_MAX_QUEUES];	/* one PMD polls each: plain adds */
+	uint64_t txq_packets[VHU_MAX_QUEUES];	/* shared rings: atomic adds */
 
 	struct vhu_port *next;		/* registry, under vhu_mutex */
 };
@@ -358,11 +360,17 @@ vhu_port_get_stats(const struct vhu_port *p, struct vhu_port_stats *s)
 	s->disconnects = p->disconnects;
 	s->tx_retries = __atomic_load_n(&p->tx_retries_cnt, __ATOMIC_RELAXED);
 	s->tx_ring_full = __atomic_load_n(&p->tx_ring_full, __ATOMIC_RELAXED);
+	for (q = 0; q < VHU_MAX_QUEUES; q++) {
+		s->rxq_packets[q] = __atomic_load_n(&p->rxq_packets[q], __ATOMIC_RELAXED);
+		s->txq_packets[q] = __atomic_load_n(&p->txq_packets[q], __ATOMIC_RELAXED);
+	}
 	if (vid < 0)
 		return;
 	s->n_queues = p->n_vrings / 2;
 	for (q = 0; q < s->n_queues; q++) {
-		if (__atomic_load_n(&p->enabled[q * 2 + 1], __ATOMIC_RELAXED))
+		s->rxq_enabled[q] = __atomic_load_n(&p->enabled[q * 2 + 1], __ATOMIC_RELAXED);
+		s->txq_enabled[q] = __atomic_load_n(&p->enabled[q * 2], __ATOMIC_RELAXED);
+		if (s->rxq_enabled[q])
 			s->n_rxq_enabled++;
 	}
 	s->n_txq_enabled = __atomic_load_n(&p->n_txq, __ATOMIC_RELAXED);
@@ -384,7 +392,12 @@ vhu_rx(struct vhu_port *p, uint16_t qid, struct rte_mempool *pool, struct rte_mb
 	if (vid < 0 || vring >= __atomic_load_n(&p->n_vrings, __ATOMIC_RELAXED) ||
 	    !__atomic_load_n(&p->enabled[vring], __ATOMIC_RELAXED))
 		return 0;
-	return rte_vhost_dequeue_burst(vid, vring, pool, pkts, n);
+	n = rte_vhost_dequeue_burst(vid, vring, pool, pkts, n);
+	/* Single writer (the PMD that owns this queue): no locked add. */
+	__atomic_store_n(&p->rxq_packets[qid],
+			 __atomic_load_n(&p->rxq_packets[qid], __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
+	return n;
 }
 
 uint16_t
@@ -412,6 +425,8 @@ vhu_tx(struct vhu_port *p, uint16_t qid, uint16_t n_pmds, struct rte_mbuf **pkts
 	if (shared)
 		rte_spinlock_unlock(&p->txq_lock[qp]);
 
+	if (sent > 0)
+		__atomic_fetch_add(&p->txq_packets[qp], sent, __ATOMIC_RELAXED);
 	if (retries > 0)
 		__atomic_fetch_add(&p->tx_retries_cnt, retries, __ATOMIC_RELAXED);
 	if (sent < n)

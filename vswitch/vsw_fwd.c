@@ -336,6 +336,11 @@ input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	/* Egress TCI: the VLAN with the priority bits the frame came with. */
 	tci = (uint16_t)((tci & ~VID_MASK) | vlan);
 	l3_size = rte_pktmbuf_pkt_len(m) - hdr_size;
+	if (unlikely(in_pi->mtu != 0 && l3_size > in_pi->mtu)) {
+		/* Above the input port's MTU: dropped, never truncated. */
+		drop(pmd, in_port, VSW_DROP_OVERSIZE, m);
+		return;
+	}
 
 	/* A burst often holds many frames of one flow: learn each source once. */
 	if (vlan != *last_vlan || !rte_is_same_ether_addr(&eh->src_addr, last_src)) {

@@ -8,6 +8,12 @@
  *
  *   ep-peer [EAL options] -- [--announce] [--send P:N[:DST[:VLAN[:LEN]]]]...
  *           [--rate PPS] [--duration SEC] [--rx-time MS] [--wait-link SEC]
+ *           [--queues Q] [--storm P:N]
+ *
+ * --queues Q opens Q rx/tx queue pairs per port (virtio-user queues=Q) and
+ * spreads each send over them burst by burst. --storm P:N stops and restarts
+ * port P N times while the sends run (the switch sees N device
+ * destroy/new cycles); P sends nothing meanwhile.
  *
  * Frames carry ethertype 0x88b5 and a payload of a magic, the sender port,
  * a sequence number, the length and a byte pattern, so a receiver detects
@@ -23,12 +29,15 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
 #define MAX_PORTS 8
+#define MAX_QUEUES 8
 #define MAX_SENDS 16
 #define BURST 32
 #define PEER_ETHERTYPE 0x88b5
@@ -47,6 +56,7 @@ struct port_stats {
 	uint64_t rx_from[MAX_PORTS];
 	uint64_t rx_bytes;
 	uint32_t rx_vlan[4096];	/* tagged test frames by VLAN id */
+	uint64_t rxq[MAX_QUEUES], txq[MAX_QUEUES];
 };
 
 struct peer_payload {
@@ -61,6 +71,7 @@ static unsigned int n_sends;
 static struct port_stats stats[MAX_PORTS];
 static struct rte_ether_addr macs[MAX_PORTS];
 static volatile sig_atomic_t quit;
+static uint16_t n_queues = 1;
 
 static void
 on_signal(int sig)
@@ -240,11 +251,16 @@ poll_rx(uint16_t n_ports)
 	struct rte_mbuf *pkts[BURST];
 	uint16_t p, i, n;
 
+	uint16_t q;
+
 	for (p = 0; p < n_ports; p++) {
-		n = rte_eth_rx_burst(p, 0, pkts, BURST);
-		for (i = 0; i < n; i++) {
-			check_frame(p, pkts[i]);
-			rte_pktmbuf_free(pkts[i]);
+		for (q = 0; q < n_queues; q++) {
+			n = rte_eth_rx_burst(p, q, pkts, BURST);
+			stats[p].rxq[q] += n;
+			for (i = 0; i < n; i++) {
+				check_frame(p, pkts[i]);
+				rte_pktmbuf_free(pkts[i]);
+			}
 		}
 	}
 }
@@ -275,10 +291,65 @@ print_json(uint16_t n_ports)
 			printf("%s\"%u\":%u", first ? "" : ",", v, st->rx_vlan[v]);
 			first = 0;
 		}
-		printf("}}");
+		printf("},\"rxq\":[");
+		for (q = 0; q < n_queues; q++)
+			printf("%s%" PRIu64, q ? "," : "", st->rxq[q]);
+		printf("],\"txq\":[");
+		for (q = 0; q < n_queues; q++)
+			printf("%s%" PRIu64, q ? "," : "", st->txq[q]);
+		printf("]}");
 	}
 	printf("]}\n");
 	fflush(stdout);
+}
+
+static int
+setup_port(uint16_t p, struct rte_mempool *mp)
+{
+	struct rte_eth_conf conf;
+	uint16_t q;
+	int bad;
+
+	memset(&conf, 0, sizeof(conf));
+	bad = rte_eth_dev_configure(p, n_queues, n_queues, &conf) != 0;
+	for (q = 0; q < n_queues && !bad; q++)
+		bad = rte_eth_rx_queue_setup(p, q, 1024, rte_eth_dev_socket_id(p), NULL, mp) != 0 ||
+		      rte_eth_tx_queue_setup(p, q, 1024, rte_eth_dev_socket_id(p), NULL) != 0;
+	if (bad || rte_eth_dev_start(p) != 0)
+		return -1;
+	rte_eth_promiscuous_enable(p);
+	return 0;
+}
+
+/*
+ * Detach port @p p's device (the switch sees the vhost-user connection
+ * close) and attach it again from the same devargs: a real disconnect and
+ * reconnect, as a guest whose driver is unloaded and reloaded.
+ */
+static int
+replug_port(uint16_t p, struct rte_mempool *mp)
+{
+	struct rte_eth_dev_info info;
+	const struct rte_devargs *da;
+	char name[RTE_DEV_NAME_MAX_LEN], args[512];
+	uint16_t pid;
+
+	if (rte_eth_dev_info_get(p, &info) != 0)
+		return -1;
+	da = rte_dev_devargs(info.device);
+	if (da == NULL)
+		return -1;
+	snprintf(name, sizeof(name), "%s", da->name);
+	snprintf(args, sizeof(args), "%s", da->args != NULL ? da->args : "");
+	rte_eth_dev_stop(p);
+	rte_eth_dev_close(p);
+	if (rte_dev_remove(info.device) != 0)
+		return -1;
+	if (rte_eal_hotplug_add("vdev", name, args) != 0)
+		return -1;
+	if (rte_eth_dev_get_port_by_name(name, &pid) != 0 || pid != p)
+		return -1;
+	return setup_port(p, mp);
 }
 
 int
@@ -291,12 +362,15 @@ main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "rx-time", required_argument, NULL, 't' },
 		{ "wait-link", required_argument, NULL, 'w' },
+		{ "queues", required_argument, NULL, 'q' },
+		{ "storm", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rte_eth_conf conf;
 	struct rte_mempool *mp;
 	uint64_t rate = 0, duration = 0, rx_ms = 1000, wait_link = 10, hz, deadline;
 	bool announce = false;
+	int storm_port = -1;
+	uint64_t storm_left = 0, storm_done = 0;
 	uint16_t n_ports, p;
 	int ret, c;
 
@@ -331,6 +405,20 @@ main(int argc, char **argv)
 		case 'w':
 			wait_link = strtoull(optarg, NULL, 10);
 			break;
+		case 'q':
+			n_queues = (uint16_t)atoi(optarg);
+			if (n_queues < 1 || n_queues > MAX_QUEUES) {
+				fprintf(stderr, "ep-peer: --queues 1..%d\n", MAX_QUEUES);
+				return 2;
+			}
+			break;
+		case 'S':
+			if (sscanf(optarg, "%d:%" SCNu64, &storm_port, &storm_left) != 2 ||
+			    storm_port < 0 || storm_port >= MAX_PORTS) {
+				fprintf(stderr, "ep-peer: bad --storm %s\n", optarg);
+				return 2;
+			}
+			break;
 		default:
 			return 2;
 		}
@@ -349,17 +437,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "ep-peer: no mbuf pool\n");
 		return 1;
 	}
-	memset(&conf, 0, sizeof(conf));
 	for (p = 0; p < n_ports; p++) {
-		if (rte_eth_dev_configure(p, 1, 1, &conf) != 0 ||
-		    rte_eth_rx_queue_setup(p, 0, 1024, rte_eth_dev_socket_id(p), NULL, mp) != 0 ||
-		    rte_eth_tx_queue_setup(p, 0, 1024, rte_eth_dev_socket_id(p), NULL) != 0 ||
-		    rte_eth_dev_start(p) != 0) {
+		if (setup_port(p, mp) != 0) {
 			fprintf(stderr, "ep-peer: cannot start port %u\n", p);
 			return 1;
 		}
 		rte_eth_macaddr_get(p, &macs[p]);
-		rte_eth_promiscuous_enable(p);
 	}
 	for (unsigned int i = 0; i < n_sends; i++) {
 		if (sends[i].port >= n_ports) {
@@ -412,15 +495,27 @@ main(int argc, char **argv)
 		uint64_t sent[MAX_SENDS] = { 0 }, seq = 1, start = rte_get_tsc_cycles();
 		/* Count-based sends are bounded too: 60 s at most. */
 		uint64_t end = start + (duration ? duration : 60) * hz;
-		uint64_t total_sent = 0;
+		uint64_t total_sent = 0, last_storm = 0;
 		bool more = n_sends > 0;
+		uint16_t txq_rr = 0;
 
 		while (more && !quit) {
 			uint64_t now = rte_get_tsc_cycles();
 
-			more = false;
+			more = storm_left > 0;
 			if (now >= end)
 				break;
+			/* One detach/attach of the storm port every 20 ms. */
+			if (storm_left > 0 && now - last_storm > hz / 50) {
+				if (storm_port < n_ports &&
+				    replug_port((uint16_t)storm_port, mp) != 0) {
+					fprintf(stderr, "ep-peer: storm re-attach failed\n");
+					return 1;
+				}
+				storm_left--;
+				storm_done++;
+				last_storm = now;
+			}
 			for (unsigned int i = 0; i < n_sends; i++) {
 				struct send_spec *s = &sends[i];
 				struct rte_mbuf *burst[BURST];
@@ -428,6 +523,10 @@ main(int argc, char **argv)
 
 				if (!duration && sent[i] >= s->count)
 					continue;
+				if (s->port == storm_port && storm_left > 0) {
+					more = true;
+					continue;
+				}
 				more = true;
 				if (rate) {
 					/* Pace: the total sent may not run ahead of rate * t. */
@@ -445,7 +544,9 @@ main(int argc, char **argv)
 					if (burst[k] == NULL)
 						break;
 				}
-				tx = rte_eth_tx_burst(s->port, 0, burst, k);
+				txq_rr = (uint16_t)((txq_rr + 1) % n_queues);
+				tx = rte_eth_tx_burst(s->port, txq_rr, burst, k);
+				stats[s->port].txq[txq_rr] += tx;
 				if (tx < k) {
 					/* Ring full: count it; count-based sends retry. */
 					rte_pktmbuf_free_bulk(&burst[tx], k - tx);
@@ -463,6 +564,8 @@ main(int argc, char **argv)
 	while (rte_get_tsc_cycles() < deadline && !quit)
 		poll_rx(n_ports);
 
+	if (storm_done > 0)
+		fprintf(stderr, "ep-peer: storm: %" PRIu64 " stop/start cycles\n", storm_done);
 	print_json(n_ports);
 	for (p = 0; p < n_ports; p++) {
 		rte_eth_dev_stop(p);

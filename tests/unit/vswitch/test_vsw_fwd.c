@@ -720,12 +720,14 @@ static void
 test_oversize(void **state)
 {
 	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct vsw_port_info *p4;
 
 	(void)state;
 	add_port(1, BR, VSW_VLAN_TRUNK, 0);
 	add_port(2, BR, VSW_VLAN_TRUNK, 0)->mtu = 100;
 	add_port(3, BR, VSW_VLAN_TRUNK, 0)->mtu = 1500;
-	add_port(4, BR, VSW_VLAN_ACCESS, 10)->mtu = 100;
+	p4 = add_port(4, BR, VSW_VLAN_ACCESS, 10);
+	p4->mtu = 100;
 
 	/* L3 size 100 (2 bytes of ethertype are L2): fits everywhere. */
 	input1(1, frame(&bcast, &a, 10, 100));
@@ -745,14 +747,22 @@ test_oversize(void **state)
 	input1(2, frame(&b, &b, 10, 10));
 	vsw_fdb_run(fdb, T0, 300);
 	flush_tx();
+	p4->mtu = 1500;
 	input1(4, frame(&b, &a, -1, 101));
 	assert_int_equal(drops(2, VSW_DROP_OVERSIZE), 2);
 	assert_int_equal(pmd.n_dirty, 0);
 	input1(4, frame(&b, &a, -1, 100));
 	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 0, 1, 0, 0 });
 	check_frame(pmd.tx[2].pkts[0], &b, &a, 10, 100);
+	flush_tx();
 	assert_int_equal(all_drops(), 3);
 	assert_int_equal(drops(4, VSW_DROP_OVERSIZE), 1);
+	/* Above the input port's own MTU: dropped on ingress, counted there,
+	 * never truncated. */
+	input1(2, frame(&bcast, &b, 10, 101));
+	assert_int_equal(pmd.n_dirty, 0);
+	assert_int_equal(drops(2, VSW_DROP_OVERSIZE), 3);
+	assert_int_equal(all_drops(), 4);
 }
 
 static void
