@@ -497,7 +497,12 @@ stats_port(const struct dp_port_info *info, void *arg)
 		uint16_t q;
 
 		json_object_set_new(o, "tx_retries", json_integer((json_int_t)info->tx_retries));
+		char feat[24];
+
+		snprintf(feat, sizeof(feat), "0x%" PRIx64, info->features);
 		json_object_set_new(o, "n_queues", json_integer(info->n_queues_up));
+		json_object_set_new(o, "features", json_string(feat));
+		json_object_set_new(o, "guest_mtu", json_integer(info->guest_mtu));
 		for (q = 0; q < info->cfg.n_rxq; q++)
 			json_array_append_new(queues, json_pack(
 				"{s:i, s:I, s:I, s:b, s:b}", "queue", q,

@@ -151,6 +151,8 @@ struct dp_port_info {
 	/* vhost-user ports */
 	uint64_t connects, disconnects, tx_retries;
 	uint16_t n_queues_up;		/**< queue pairs the device has */
+	uint64_t features;		/**< virtio features negotiated */
+	int guest_mtu;			/**< MTU the front-end announced, or 0 */
 	struct {
 		uint64_t rx_packets, tx_packets;
 		bool rx_enabled, tx_enabled;

@@ -683,6 +683,8 @@ fill_port_info(const struct dp_port *p, struct dp_port_info *info)
 		info->disconnects = vs.disconnects;
 		info->tx_retries = vs.tx_retries;
 		info->n_queues_up = vs.n_queues;
+		info->features = vs.features;
+		info->guest_mtu = vs.mtu;
 		for (d = 0; d < DP_MAX_RXQ && d < VHU_MAX_QUEUES; d++) {
 			info->queues[d].rx_packets = vs.rxq_packets[d];
 			info->queues[d].tx_packets = vs.txq_packets[d];

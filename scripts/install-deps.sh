@@ -2,7 +2,19 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Installs every Debian package edgeplane needs to build, test and run its quickstart.
 # Idempotent: when everything is present it only checks and returns.
+#
+#   scripts/install-deps.sh           the build/test/quickstart set
+#   scripts/install-deps.sh --bench   also the benchmark-only packages (scripts/bench/run-all):
+#                                     OVS-DPDK to compare against and gnuplot for the plot.
+#                                     Their services are kept from starting (policy-rc.d).
 set -euo pipefail
+
+bench=0
+case "${1:-}" in
+--bench) bench=1 ;;
+"") ;;
+*) echo "usage: $0 [--bench]" >&2; exit 2 ;;
+esac
 
 PKGS=(
 	# build
@@ -13,6 +25,8 @@ PKGS=(
 	# tests and tools
 	iproute2 iputils-ping curl coreutils procps python3 util-linux
 )
+BENCH_PKGS=(openvswitch-switch-dpdk gnuplot-nox)
+[ $bench = 0 ] || PKGS+=("${BENCH_PKGS[@]}")
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -34,4 +48,27 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ $bench = 0 ]; then
+	apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	exit 0
+fi
+# The benchmark runs its own OVS under a private directory: Debian's
+# openvswitch-switch service must not start (policy-rc.d 101 = "action
+# forbidden"), nor stay running if it was started some other way.
+prc=/usr/sbin/policy-rc.d
+own_prc=0
+if [ ! -e "$prc" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$prc"
+	chmod 755 "$prc"
+	own_prc=1
+	trap 'rm -f "$prc"' EXIT
+fi
+rc=0
+apt-get install -y -qq --no-install-recommends "${missing[@]}" || rc=$?
+for pf in /run/openvswitch/ovs-vswitchd.pid /run/openvswitch/ovsdb-server.pid; do
+	if [ -s "$pf" ] && kill -0 "$(cat "$pf")" 2>/dev/null; then
+		echo "install-deps: stopping the packaged service $(basename "$pf" .pid) (pid $(cat "$pf"))"
+		kill -TERM "$(cat "$pf")" 2>/dev/null || true
+	fi
+done
+exit $rc

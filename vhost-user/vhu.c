@@ -379,6 +379,8 @@ vhu_port_get_stats(const struct vhu_port *p, struct vhu_port_stats *s)
 
 		if (rte_vhost_get_mtu(vid, &mtu) == 0)
 			s->mtu = mtu;
+		if (rte_vhost_get_negotiated_features(vid, &s->features) != 0)
+			s->features = 0;
 	}
 }
 

@@ -53,6 +53,7 @@ struct vhu_port_stats {
 	uint16_t n_rxq_enabled;		/**< guest tx rings enabled (our rx) */
 	uint16_t n_txq_enabled;		/**< guest rx rings enabled (our tx) */
 	int mtu;			/**< MTU the front-end set, or 0 */
+	uint64_t features;		/**< virtio features negotiated, or 0 */
 	uint64_t rxq_packets[VHU_MAX_QUEUES];	/**< received per queue pair */
 	uint64_t txq_packets[VHU_MAX_QUEUES];	/**< sent per queue pair */
 	bool rxq_enabled[VHU_MAX_QUEUES];	/**< guest tx ring enabled */

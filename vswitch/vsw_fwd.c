@@ -302,10 +302,24 @@ flood(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id, uint
 }
 
 /* Run one packet through the pipeline of bridge @br_id. */
+/*
+ * What the previous frames of this burst looked up. A burst often holds many
+ * frames of one flow: each source is learned once and each destination looked
+ * up once per run of equal addresses. The FDB may change during the burst;
+ * using the first lookup for the whole run is the same as if the burst had
+ * arrived a moment earlier.
+ */
+struct burst_memo {
+	struct rte_ether_addr src;
+	uint16_t src_vlan;	/* UINT16_MAX: none yet (no frame has VLAN 65535) */
+	struct rte_ether_addr dst;
+	uint16_t dst_vlan;	/* UINT16_MAX: none yet */
+	uint16_t out;		/* what dst/dst_vlan looked up to */
+};
+
 static void
 input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
-	  uint16_t in_port, struct rte_mbuf *m, struct vsw_fdb *fdb,
-	  struct rte_ether_addr *last_src, uint16_t *last_vlan)
+	  uint16_t in_port, struct rte_mbuf *m, struct vsw_fdb *fdb, struct burst_memo *memo)
 {
 	const struct vsw_port_info *in_pi = &snap->ports[in_port];
 	const struct vsw_port_info *out_pi;
@@ -342,22 +356,26 @@ input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 		return;
 	}
 
-	/* A burst often holds many frames of one flow: learn each source once. */
-	if (vlan != *last_vlan || !rte_is_same_ether_addr(&eh->src_addr, last_src)) {
+	if (vlan != memo->src_vlan || !rte_is_same_ether_addr(&eh->src_addr, &memo->src)) {
 		lr = vsw_fdb_learn_req(fdb, &eh->src_addr, vlan, in_port, pmd->now);
 		if (lr == VSW_LEARN_QUEUED)
 			pmd->pmd.learn_requests++;
 		else if (lr == VSW_LEARN_RING_FULL)
 			pmd->pmd.learn_ring_full++;
-		*last_src = eh->src_addr;
-		*last_vlan = vlan;
+		memo->src = eh->src_addr;
+		memo->src_vlan = vlan;
 	}
 
 	if (rte_is_multicast_ether_addr(&eh->dst_addr)) {
 		flood(pmd, snap, br_id, in_port, m, vlan, tci, l3_size);
 		return;
 	}
-	out = vsw_fdb_lookup(fdb, &eh->dst_addr, vlan);
+	if (vlan != memo->dst_vlan || !rte_is_same_ether_addr(&eh->dst_addr, &memo->dst)) {
+		memo->out = vsw_fdb_lookup(fdb, &eh->dst_addr, vlan);
+		memo->dst = eh->dst_addr;
+		memo->dst_vlan = vlan;
+	}
+	out = memo->out;
 	if (out == in_port) {
 		drop(pmd, in_port, VSW_DROP_HAIRPIN, m);
 		return;
@@ -391,10 +409,10 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 	  struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct vsw_port_info *in_pi;
-	struct rte_ether_addr last_src;
+	struct burst_memo memo = { .src_vlan = UINT16_MAX, .dst_vlan = UINT16_MAX };
 	struct vsw_port_counters *ctr;
 	struct vsw_fdb *fdb;
-	uint16_t i, br_id, last_vlan = UINT16_MAX;	/* no frame has VLAN 65535 */
+	uint16_t i, br_id;
 	uint64_t bytes = 0;
 
 	if (unlikely(in_port >= VSW_MAX_PORTS)) {
@@ -417,13 +435,12 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 		return;
 	}
 	fdb = snap->bridges[br_id].fdb;
-	memset(&last_src, 0, sizeof(last_src));
 
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		input_one(pmd, snap, br_id, in_port, pkts[i], fdb, &last_src, &last_vlan);
+		input_one(pmd, snap, br_id, in_port, pkts[i], fdb, &memo);
 	}
 }
