@@ -50,6 +50,9 @@ struct cmd_spec {
 	cmd_check_fn *check;		/* extra checks after parsing, may be NULL */
 	const char *usage;		/* arguments, for --help and errors */
 	const char *help;
+	bool text_tail;			/* the last positional is free text: every
+					 * remaining argument, joined by spaces
+					 * (flows, as ovs-ofctl takes them) */
 };
 
 static const char *const port_types[] = { "dpdk", "vhost-user", "vhost-user-client", NULL };
@@ -87,11 +90,11 @@ static cmd_check_fn check_add_port;
 
 static const struct cmd_spec commands[] = {
 	{ "add-br", "bridge.add", { "name" }, { "BR" }, 1, 1, bridge_keys, false, false, NULL,
-	  "BR [aging=SECONDS] [fdb_size=N]", "create bridge BR" },
+	  "BR [aging=SECONDS] [fdb_size=N]", "create bridge BR", false },
 	{ "del-br", "bridge.del", { "name" }, { "BR" }, 1, 1, NULL, false, false, NULL,
-	  "BR", "delete bridge BR and its ports" },
+	  "BR", "delete bridge BR and its ports", false },
 	{ "set-br", "bridge.set", { "name" }, { "BR" }, 1, 1, bridge_keys, true, false, NULL,
-	  "BR [aging=SECONDS] [fdb_size=N]", "change bridge BR" },
+	  "BR [aging=SECONDS] [fdb_size=N]", "change bridge BR", false },
 	{ "add-port", "port.add", { "bridge", "name" }, { "BR", "PORT" }, 2, 2, add_port_keys,
 	  false, false, check_add_port,
 	  "BR PORT type=TYPE [KEY=VALUE...]",
@@ -99,27 +102,37 @@ static const struct cmd_spec commands[] = {
 	  "        type=dpdk|vhost-user|vhost-user-client (dpdk needs devargs, the others path)\n"
 	  "        devargs=DEVARGS  path=SOCKET  mtu=68..9710  n_rxq=1..8\n"
 	  "        vlan_mode=trunk|access|native-untagged|native-tagged\n"
-	  "        tag=1..4095  trunks=A,B-C (VLAN ids 0..4095)" },
+	  "        tag=1..4095  trunks=A,B-C (VLAN ids 0..4095)", false },
 	{ "set-port", "port.set", { "name" }, { "PORT" }, 1, 1, set_port_keys, true, true, NULL,
-	  "PORT KEY=VALUE...", "change PORT (add-port's keys but type; trunks= clears)" },
+	  "PORT KEY=VALUE...", "change PORT (add-port's keys but type; trunks= clears)", false },
 	{ "del-port", "port.del", { "name" }, { "PORT" }, 1, 1, NULL, false, false, NULL,
-	  "PORT", "delete PORT" },
+	  "PORT", "delete PORT", false },
 	{ "show", "bridge.list", { NULL }, { NULL }, 0, 0, NULL, false, false, NULL,
-	  "", "show bridges and their ports" },
+	  "", "show bridges and their ports", false },
 	{ "list-ports", "port.list", { "bridge" }, { "BR" }, 0, 1, NULL, false, false, NULL,
-	  "[BR]", "list the ports (of bridge BR)" },
+	  "[BR]", "list the ports (of bridge BR)", false },
 	{ "port-stats", "port.stats", { "name" }, { "PORT" }, 0, 1, NULL, false, false, NULL,
-	  "[PORT]", "show port counters" },
+	  "[PORT]", "show port counters", false },
 	{ "fdb-show", "fdb.show", { "bridge" }, { "BR" }, 1, 1, NULL, false, false, NULL,
-	  "BR", "show the MAC learning table of BR" },
+	  "BR", "show the MAC learning table of BR", false },
 	{ "fdb-flush", "fdb.flush", { "bridge", "port" }, { "BR", "PORT" }, 1, 2, NULL, false,
-	  false, NULL, "BR [PORT]", "flush learned MACs of BR (only those on PORT)" },
+	  false, NULL, "BR [PORT]", "flush learned MACs of BR (only those on PORT)", false },
 	{ "pmd-stats", "pmd.stats", { NULL }, { NULL }, 0, 0, NULL, false, false, NULL,
-	  "", "show PMD thread statistics" },
+	  "", "show PMD thread statistics", false },
 	{ "pmd-rxq-show", "pmd.rxq", { NULL }, { NULL }, 0, 0, NULL, false, false, NULL,
-	  "", "show rx queue to PMD assignment" },
+	  "", "show rx queue to PMD assignment", false },
 	{ "version", "system.version", { NULL }, { NULL }, 0, 0, NULL, false, false, NULL,
-	  "", "show the vswitchd and DPDK versions" },
+	  "", "show the vswitchd and DPDK versions", false },
+	{ "add-flow", "flow.add", { "bridge", "flow" }, { "BR", "FLOW" }, 2, 2, NULL, false,
+	  false, NULL, "BR FLOW",
+	  "add a flow rule to BR, in ovs-ofctl syntax, e.g.\n"
+	  "        \"priority=100,in_port=vh0,ip,nw_dst=10.0.0.0/24,actions=output:vh1\"\n"
+	  "        (docs/flows.md lists the fields and actions)", true },
+	{ "del-flows", "flow.del", { "bridge", "match" }, { "BR", "MATCH" }, 1, 2, NULL, false,
+	  false, NULL, "BR [MATCH]",
+	  "delete BR's flow rules (all, or those at least as specific as MATCH)", true },
+	{ "dump-flows", "flow.dump", { "bridge" }, { "BR" }, 1, 1, NULL, false, false, NULL,
+	  "BR", "show BR's flow rules with their packet and byte counters", false },
 };
 
 static const char call_usage[] = "METHOD [JSON-PARAMS]";
@@ -401,6 +414,41 @@ parse_call(int argc, char **argv, struct ctl_request *req, char *err, size_t err
 	return 0;
 }
 
+/* The free-text last positional: the remaining arguments joined by spaces. */
+static int
+set_text_tail(const struct cmd_spec *cmd, int argc, char **argv, json_t *params, char *err,
+	      size_t errlen)
+{
+	char text[4096];
+	size_t len = 0;
+	int i;
+
+	text[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		int n = snprintf(text + len, sizeof(text) - len, "%s%s", i > 0 ? " " : "",
+				 argv[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(text) - len) {
+			snprintf(err, errlen, "%s: %s is too long (at most %zu bytes)", cmd->name,
+				 cmd->pos_meta[cmd->n_pos_max - 1], sizeof(text) - 1);
+			return -EINVAL;
+		}
+		len += (size_t)n;
+	}
+	for (i = 0; text[i] != '\0'; i++) {
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) {
+			snprintf(err, errlen, "%s: control character in %s", cmd->name,
+				 cmd->pos_meta[cmd->n_pos_max - 1]);
+			return -EINVAL;
+		}
+	}
+	if (json_object_set_new(params, cmd->pos_keys[cmd->n_pos_max - 1], json_string(text)) < 0) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int
 ctl_cmd_parse(int argc, char **argv, struct ctl_request *req, char *err, size_t errlen)
 {
@@ -438,6 +486,13 @@ ctl_cmd_parse(int argc, char **argv, struct ctl_request *req, char *err, size_t 
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
+		if (cmd->text_tail && n_pos == cmd->n_pos_max - 1) {
+			ret = set_text_tail(cmd, argc - i, argv + i, params, err, errlen);
+			if (ret < 0)
+				goto err_free_params;
+			n_pos++;
+			break;
+		}
 		if (strchr(arg, '=') != NULL) {
 			ret = parse_key(cmd, arg, params, &seen, err, errlen);
 			if (ret < 0)

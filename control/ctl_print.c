@@ -373,10 +373,45 @@ render_empty(const json_t *result, FILE *out)
 	       (json_is_object(result) && json_object_size(result) == 0);
 }
 
+/* flow.dump: as ovs-ofctl dump-flows prints. */
+static bool
+render_flow_dump(const json_t *result, FILE *out)
+{
+	const json_t *flows = json_object_get(result, "flows"), *f;
+	size_t i;
+
+	if (!json_is_array(flows))
+		return false;
+	json_array_foreach(flows, i, f) {
+		const json_t *text = json_object_get(f, "flow");
+
+		if (!json_is_string(text))
+			return false;
+		fprintf(out, " n_packets=%" JSON_INTEGER_FORMAT ", n_bytes=%" JSON_INTEGER_FORMAT
+			", %s\n", json_integer_value(json_object_get(f, "packets")),
+			json_integer_value(json_object_get(f, "bytes")), json_string_value(text));
+	}
+	return true;
+}
+
+static bool
+render_flow_del(const json_t *result, FILE *out)
+{
+	const json_t *n = json_object_get(result, "deleted");
+
+	if (!json_is_integer(n))
+		return false;
+	fprintf(out, "%" JSON_INTEGER_FORMAT " flows deleted\n", json_integer_value(n));
+	return true;
+}
+
 static const struct {
 	const char *method;
 	render_fn *render;
 } renderers[] = {
+	{ "flow.dump", render_flow_dump },
+	{ "flow.del", render_flow_del },
+	{ "flow.add", render_empty },
 	{ "bridge.list", render_bridge_list },
 	{ "port.list", render_port_list },
 	{ "port.stats", render_port_stats },

@@ -45,6 +45,25 @@ json_t *vsd_bridge_cfg_to_json(const struct dp_bridge_cfg *cfg);
 /* Check a whole db document before anything is applied. */
 int vsd_db_validate(const json_t *doc, char *err, size_t errlen);
 
+/* vswitchd_flow.c: flow rules in ovs-ofctl syntax */
+/* Resolve a port name of the rule's bridge to its id; 0 or -ENOENT. */
+typedef int vsd_port_lookup_fn(void *ctx, const char *name, uint16_t *port);
+/* The name of a port id (never NULL). */
+typedef const char *vsd_port_name_fn(void *ctx, uint16_t port);
+/*
+ * Parse "priority=N,FIELD=VALUE,...,actions=ACTION,..." into @p rule (id 0).
+ * With @p match_only, no actions are allowed (del-flows). Validates whole:
+ * unknown fields/actions, bad values, missing prerequisites, unknown ports.
+ * 0 or -EINVAL with a reason.
+ */
+int vsd_flow_parse(const char *text, vsd_port_lookup_fn *lookup, void *ctx, bool match_only,
+		   struct vsw_flow_rule *rule, char *err, size_t errlen);
+/* Format a rule in the same syntax. 0, or -ENOSPC if @p buf was too small. */
+int vsd_flow_format(const struct vsw_flow_rule *rule, vsd_port_name_fn *port_name, void *ctx,
+		    char *buf, size_t size);
+/* del-flows semantics: does @p rule fall under @p match (at least as specific, agreeing)? */
+bool vsd_flow_match_covers(const struct vsw_flow_match *match, const struct vsw_flow_rule *rule);
+
 /* vswitchd_rpc.c */
 extern const struct ctl_method vsd_methods[];
 /* Re-create bridges and ports from the db file; 0 or -errno. */

@@ -136,6 +136,7 @@ int dp_port_add(const char *bridge, const struct dp_port_cfg *cfg, char *err, si
  * new one fails, the old configuration is restored).
  */
 int dp_port_set(const struct dp_port_cfg *cfg, char *err, size_t errlen);
+/** Delete a port; flow rules that name it (in_port or output) go with it. */
 int dp_port_del(const char *name, char *err, size_t errlen);
 
 /** A port as reported to the control plane. */
@@ -203,6 +204,32 @@ struct dp_pool_info {
 	unsigned int reserved;		/**< mbufs the ports' descriptor rings may hold */
 };
 int dp_pool_foreach(int (*cb)(const struct dp_pool_info *info, void *arg), void *arg);
+
+/** A flow rule with its counters (since it was added). */
+struct dp_flow_info {
+	struct vsw_flow_rule rule;
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+/**
+ * Add flow rules to a bridge (ids are assigned here). A rule with the same
+ * priority and match as an existing one replaces it, keeping its counters
+ * (as ovs-ofctl add-flow). All or nothing; hitless: the new classifier is
+ * built aside and swapped under RCU.
+ */
+int dp_flow_add(const char *bridge, const struct vsw_flow_rule *rules, uint32_t n, char *err,
+		size_t errlen);
+/** Delete the rules @p select picks (NULL: all); @p n_deleted says how many. */
+int dp_flow_del(const char *bridge, bool (*select)(const struct vsw_flow_rule *rule, void *arg),
+		void *arg, uint32_t *n_deleted, char *err, size_t errlen);
+/** Call @p cb for each rule of @p bridge in priority order. -ENOENT: no bridge. */
+int dp_flow_foreach(const char *bridge, int (*cb)(const struct dp_flow_info *info, void *arg),
+		    void *arg);
+/** The id of port @p name on @p bridge; 0 or -ENOENT. */
+int dp_port_lookup(const char *bridge, const char *name, uint16_t *id);
+/** The name of port @p id, or "?" */
+const char *dp_port_name(uint16_t id);
 
 /** DPDK version string. */
 const char *dp_dpdk_version(void);

@@ -22,6 +22,8 @@
 #include "dp_priv.h"
 #include "vhu.h"
 
+static struct dp_bridge *find_bridge(const char *name);
+
 static const char *const port_type_names[] = {
 	[DP_PORT_DPDK] = "dpdk",
 	[DP_PORT_VHOST_USER] = "vhost-user",
@@ -135,6 +137,12 @@ dp_port_cfg_validate(const struct dp_port_cfg *cfg, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	return vsw_vlan_cfg_validate(&cfg->vlan, err, errlen);
+}
+
+struct dp_bridge *
+dp_find_bridge(const char *name)
+{
+	return find_bridge(name);
 }
 
 static struct dp_bridge *
@@ -255,6 +263,7 @@ build_snapshot(void)
 			continue;
 		s->vsw.bridges[i].in_use = true;
 		s->vsw.bridges[i].fdb = br->fdb;
+		s->vsw.bridges[i].flows = br->flows;
 	}
 	for (i = 0; i < VSW_MAX_PORTS; i++) {
 		struct dp_port *p = dp.ports[i];

@@ -73,6 +73,11 @@ struct dp_bridge {
 	uint64_t seq;				/* creation order */
 	struct dp_bridge_cfg cfg;
 	struct vsw_fdb *fdb;
+	/* Flow rules (priority order as in the table) and their classifier;
+	 * NULL table: no rules, every frame takes NORMAL. */
+	struct vsw_flow_rule *rules;
+	uint32_t n_rules;
+	struct vsw_flow_table *flows;
 };
 
 /* One rx queue in a PMD's poll list. */
@@ -126,6 +131,8 @@ struct dp_main {
 	unsigned int pool_reserved[RTE_MAX_NUMA_NODES];
 	unsigned int n_mbufs;
 	uint32_t now;				/* seconds; relaxed store, read by PMDs */
+	uint64_t *flow_ids;			/* bitmap of rule ids in use */
+	struct { uint64_t packets, bytes; } *flow_base; /* counters at id allocation */
 	uint64_t last_link_poll;
 	bool stop;				/* relaxed; PMDs leave their loop */
 	bool started;
@@ -145,6 +152,11 @@ int dp_pmd_main(void *arg);
 
 /* dp_ctl.c */
 int dp_publish(char *err, size_t errlen);
+struct dp_bridge *dp_find_bridge(const char *name);
+
+/* dp_flow.c */
+int dp_flow_init(void);
+void dp_flow_bridge_free(struct dp_bridge *br);
 void dp_port_counters_sum(uint16_t id, struct vsw_port_counters *sum);
 
 #endif /* DP_PRIV_H */

@@ -111,7 +111,9 @@ int vsw_vlan_mode_parse(const char *name, enum vsw_vlan_mode *mode);
 	X(NO_MBUF, "no_mbuf")			/* copy for flooding failed */           \
 	X(TX_FULL, "tx_full")			/* output queue/ring full */             \
 	X(LINK_DOWN, "link_down")		/* output port not connected */          \
-	X(OVERSIZE, "oversize")			/* frame above the port MTU */
+	X(OVERSIZE, "oversize")			/* frame above the port MTU */         \
+	X(FLOW_DROP, "flow_drop")		/* a flow rule's drop action */          \
+	X(FLOW_MISS, "flow_miss")		/* no flow rule matched (table miss) */
 
 enum vsw_drop {
 #define VSW_DROP_ENUM(sym, name) VSW_DROP_##sym,
@@ -224,6 +226,119 @@ int vsw_fdb_dump(struct vsw_fdb *fdb, uint32_t now,
 /** Control thread: read the FDB counters. */
 void vsw_fdb_get_stats(const struct vsw_fdb *fdb, struct vsw_fdb_stats *stats);
 
+
+/* ------------------------------------------------------------------------ */
+/* Flow rules (OpenFlow-like), per bridge                                    */
+
+/** Most actions in one rule. */
+#define VSW_FLOW_MAX_ACTIONS 8
+/** Rule ids are 0 .. VSW_FLOW_MAX_RULES-1, unique across all bridges. */
+#define VSW_FLOW_MAX_RULES 65536
+/** vlan_tci bit meaning "the frame has an 802.1Q tag" (as OVS's CFI use). */
+#define VSW_VLAN_PRESENT 0x1000
+
+/**
+ * The packet fields the classifier looks at, as the frame arrived (before
+ * any VLAN processing of the input port). Addresses in network byte order,
+ * everything else in host byte order. Fields a frame does not have are 0.
+ * Padding is always zero so keys can be hashed and compared whole.
+ */
+struct vsw_flow_key {
+	uint16_t in_port;
+	uint16_t vlan_tci;		/**< VID | PCP<<13 | VSW_VLAN_PRESENT; 0 untagged */
+	uint16_t dl_type;		/**< ethertype after the VLAN tag */
+	uint8_t nw_proto;		/**< IPv4 protocol / IPv6 next header */
+	uint8_t pad0;
+	struct rte_ether_addr dl_src;
+	struct rte_ether_addr dl_dst;
+	uint32_t nw_src;		/**< IPv4 */
+	uint32_t nw_dst;
+	uint8_t ipv6_src[16];
+	uint8_t ipv6_dst[16];
+	uint16_t tp_src;		/**< TCP/UDP ports (ICMP: type/code) */
+	uint16_t tp_dst;
+	uint32_t pad1;
+};
+
+/**
+ * A match: a packet matches when (key_of_packet & mask) == key for every
+ * field. A zero mask field is a wildcard. Masks must be "contiguous" where
+ * the syntax requires it (IP prefixes); dl_src/dl_dst take any mask.
+ */
+struct vsw_flow_match {
+	struct vsw_flow_key key;	/**< already masked */
+	struct vsw_flow_key mask;
+};
+
+/** Action types. */
+enum vsw_action_type {
+	VSW_ACT_OUTPUT = 1,	/**< send a copy to port `port` */
+	VSW_ACT_DROP,		/**< drop (must be the only action) */
+	VSW_ACT_NORMAL,		/**< the L2 learning bridge (VLAN modes, FDB, flood) */
+	VSW_ACT_FLOOD,		/**< every bridge port but the input port, frame as is */
+	VSW_ACT_PUSH_VLAN,	/**< push an 802.1Q tag with `vid` (and `pcp`) */
+	VSW_ACT_POP_VLAN,	/**< remove the outer 802.1Q tag, if any */
+	VSW_ACT_SET_VLAN,	/**< set the VID of the tag (push one if untagged) */
+	VSW_ACT_SET_ETH_SRC,	/**< rewrite the source MAC */
+	VSW_ACT_SET_ETH_DST,	/**< rewrite the destination MAC */
+	VSW_ACT_METER,		/**< police with meter `meter`; red frames are dropped */
+};
+
+/** One action. */
+struct vsw_action {
+	uint8_t type;			/**< enum vsw_action_type */
+	uint8_t pcp;			/**< PUSH_VLAN / SET_VLAN */
+	uint16_t port;			/**< OUTPUT */
+	uint16_t vid;			/**< PUSH_VLAN / SET_VLAN, 0..4095 */
+	uint32_t meter;			/**< METER */
+	struct rte_ether_addr mac;	/**< SET_ETH_SRC / SET_ETH_DST */
+};
+
+/** A rule. Actions run in order; modifications apply to later outputs. */
+struct vsw_flow_rule {
+	uint32_t id;			/**< stable id for counters, < VSW_FLOW_MAX_RULES */
+	uint16_t priority;		/**< higher wins; equal priorities must not overlap */
+	struct vsw_flow_match match;
+	uint8_t n_actions;
+	struct vsw_action actions[VSW_FLOW_MAX_ACTIONS];
+};
+
+/**
+ * Check one rule: ids and ports in range, masks well-formed (key already
+ * masked), actions consistent (drop alone; at most one meter, first; no
+ * empty action list; VLAN ids 0..4095). 0 or -EINVAL with a reason.
+ */
+int vsw_flow_rule_validate(const struct vsw_flow_rule *rule, char *err, size_t errlen);
+
+/** An immutable classifier over a set of rules. */
+struct vsw_flow_table;
+
+/**
+ * Build a classifier over @p n rules (copied). Tuple-space search: one hash
+ * per distinct mask, searched by decreasing best priority, stopping once no
+ * remaining subtable can beat the match found. Rules are validated; two
+ * rules with the same priority and the same match are refused (-EEXIST).
+ * @return the table, or NULL with errno (EINVAL, EEXIST, ENOMEM).
+ */
+struct vsw_flow_table *vsw_flow_table_build(const struct vsw_flow_rule *rules, uint32_t n,
+					    int socket);
+
+/** Free a table; accepts NULL. No PMD may still use it (RCU). */
+void vsw_flow_table_free(struct vsw_flow_table *table);
+
+/** Number of rules in the table. */
+uint32_t vsw_flow_table_size(const struct vsw_flow_table *table);
+
+/** Rule @p i (0 .. size-1, in priority order) of the table. */
+const struct vsw_flow_rule *vsw_flow_table_rule(const struct vsw_flow_table *table, uint32_t i);
+
+/** Fast path: the highest-priority rule matching @p key, or NULL. */
+const struct vsw_flow_rule *vsw_flow_table_lookup(const struct vsw_flow_table *table,
+						  const struct vsw_flow_key *key);
+
+/** Extract the flow key of a frame received on @p in_port. 0 or -EINVAL (runt). */
+int vsw_flow_key_extract(const struct rte_mbuf *m, uint16_t in_port, struct vsw_flow_key *key);
+
 /* ------------------------------------------------------------------------ */
 /* The configuration snapshot the PMDs read                                  */
 
@@ -239,6 +354,9 @@ struct vsw_port_info {
 struct vsw_bridge_info {
 	bool in_use;
 	struct vsw_fdb *fdb;	/**< owned by the control side, outlives snapshots */
+	/** Flow rules, or NULL: every frame takes the NORMAL action. Owned by
+	 * the control side, freed only after a grace period. */
+	const struct vsw_flow_table *flows;
 	uint16_t n_ports;
 	uint16_t ports[VSW_MAX_PORTS];	/**< member ports, the flood list */
 };
