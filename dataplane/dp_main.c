@@ -210,6 +210,7 @@ dp_start(char *err, size_t errlen)
 		}
 	}
 	dp.started = true;
+	dp_telemetry_init();
 	DP_LOG(INFO, "%u PMD thread(s) started", dp.n_pmds);
 	return 0;
 }
@@ -244,6 +245,10 @@ dp_run(void)
 		if (p != NULL && (link_poll || p->class != &dp_ethdev_class))
 			p->class->poll_state(p);
 	}
+	if (tsc - dp.last_telemetry > rte_get_tsc_hz()) {
+		dp.last_telemetry = tsc;
+		dp_telemetry_refresh();
+	}
 }
 
 void
@@ -262,6 +267,7 @@ dp_shutdown(void)
 			dp_bridge_del(dp.bridges[i]->cfg.name, err, sizeof(err));
 	for (i = 0; i < DP_MAX_PMDS; i++)
 		rte_free(dp.pmds[i]);
+	dp_telemetry_fini();
 	rte_free(dp.snap);
 	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
 		rte_mempool_free(dp.pools[i]);

@@ -134,6 +134,7 @@ struct dp_main {
 	uint64_t *flow_ids;			/* bitmap of rule ids in use */
 	struct { uint64_t packets, bytes; } *flow_base; /* counters at id allocation */
 	uint64_t last_link_poll;
+	uint64_t last_telemetry;
 	bool stop;				/* relaxed; PMDs leave their loop */
 	bool started;
 	uint64_t generation;
@@ -153,6 +154,11 @@ int dp_pmd_main(void *arg);
 /* dp_ctl.c */
 int dp_publish(char *err, size_t errlen);
 struct dp_bridge *dp_find_bridge(const char *name);
+
+/* dp_telemetry.c */
+void dp_telemetry_init(void);
+void dp_telemetry_refresh(void);
+void dp_telemetry_fini(void);
 
 /* dp_flow.c */
 int dp_flow_init(void);

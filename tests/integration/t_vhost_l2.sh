@@ -53,3 +53,11 @@ assert_eq "$(mbufs_in_use)" "$base" "mbufs in use back to baseline"
 # fdb-flush empties the table
 ctl fdb-flush br0 >/dev/null
 assert_eq "$(ep_json "$(ctl --json fdb-show br0)" "len(j['entries'])")" 0 "fdb flushed"
+
+# The same counters through DPDK's telemetry socket, with the stock client
+# (the telemetry copy is refreshed once a second).
+sleep 1.2
+tel=$(printf '/edgeplane/port/stats,vh0\n' | dpdk-telemetry.py -f "$EP_VSD_PREFIX" | tail -1)
+echo "$tel"
+assert_eq "$(ep_json "$tel" "j['/edgeplane/port/stats']['rx_packets']")" "$(port_stat vh0 rx_packets)" \
+	"dpdk-telemetry.py reads vh0's rx_packets"
