@@ -141,7 +141,7 @@ ep_peer() {
 	local vdevs=() i=0
 	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
 		i=$((i + 1))
-		vdevs+=(--vdev "net_virtio_user$i,path=$1,mac=02:00:00:00:00:0$i${EP_PEER_VDEV_EXTRA:-}")
+		vdevs+=(--vdev "net_virtio_user$i,path=$1,mac=02:00:00:00:00:0$i,queue_size=1024${EP_PEER_VDEV_EXTRA:-}")
 		shift
 	done
 	[ "${1:-}" = "--" ] && shift

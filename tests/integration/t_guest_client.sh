@@ -45,6 +45,22 @@ wait_replies() {
 wait_replies 4 30 || fail "no echo replies in the guest before any restart"
 echo "ok: guest receives echo replies ($(ep_guest_count g1 "$REPLY_RE") so far)"
 
+# wait_resumed N TIMEOUT: until the NEW vswitchd has delivered a frame to the
+# guest (its vm0 counters start at 0) and the guest console shows more than
+# N echo replies: a reply late from before the restart cannot count.
+wait_resumed() {
+	local n=$1 t=$2 i
+	for ((i = 0; i < t * 20; i++)); do
+		if [ "$(ep_guest_count g1 "$REPLY_RE")" -gt "$n" ] &&
+			[ "$(port_stat vm0 tx_packets 2>/dev/null || echo 0)" -gt 0 ]; then
+			return 0
+		fi
+		kill -0 "$(ep_guest_pid g1)" 2>/dev/null || fail "QEMU exited"
+		sleep 0.05
+	done
+	return 1
+}
+
 now() { date +%s.%N; }
 secs() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
 qemu_pid=$(ep_guest_pid g1)
@@ -59,7 +75,7 @@ for ((r = 1; r <= RESTARTS; r++)); do
 	t_start=$(now)
 	ep_vswitchd_start "vsd-$r" || fail "vswitchd did not restart ($r)"
 	t_up=$(now)
-	wait_replies "$n" 20 || fail "pings did not resume within 20 s of restart $r (SIG$sig)"
+	wait_resumed "$n" 20 || fail "pings did not resume within 20 s of restart $r (SIG$sig)"
 	t_traffic=$(now)
 	kill -0 "$qemu_pid" 2>/dev/null || fail "QEMU died"
 	rt=$(secs "$t_start" "$t_traffic")

@@ -35,7 +35,7 @@ db_before=$(cat "$EP_TMP/vswitchd.json")
 traffic_ok() {
 	local out
 	out=$(ep_peer "peer$1" "$EP_TMP/vh0.sock" "$EP_TMP/vh1.sock" -- \
-		--announce --send 0:500:02-00-00-00-00-02 --rate 100000 --rx-time 500)
+		--announce --send 0:500:02-00-00-00-00-02 --rate 50000 --rx-time 500)
 	assert_eq "$(peer_from "$out" 1 0)" 500 "traffic vh0 -> vh1 ($1)"
 	assert_eq "$(ep_json "$out" "j['ports'][1]['rx_untagged']")" 500 "...untagged on the native VLAN ($1)"
 }

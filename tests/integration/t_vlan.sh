@@ -15,7 +15,7 @@ ctl show
 
 out=$(ep_peer peer "$EP_TMP/vh0.sock" "$EP_TMP/vh1.sock" "$EP_TMP/vh2.sock" "$EP_TMP/vh3.sock" -- \
 	--send 0:100:bcast --send 2:50:bcast:20 --send 2:40:bcast:30 --send 0:30:bcast:10 \
-	--send 3:20:bcast:20 --rate 100000 --rx-time 1000)
+	--send 3:20:bcast:20 --rate 50000 --rx-time 1000)
 echo "$out"
 # vh0 (access 10) -> trunk vh2 tagged 10, native vh3 untagged; not vh1 (VLAN 20)
 assert_eq "$(peer_from "$out" 2 0)" 100 "trunk got access-10 frames"
@@ -39,5 +39,5 @@ assert_eq "$(peer_from "$out" 3 2)" 50 "native port: 50 of VLAN 20 from the trun
 # changing a port's VLAN at run time: vh1 becomes access 10
 ctl set-port vh1 tag=10
 out=$(ep_peer peer2 "$EP_TMP/vh0.sock" "$EP_TMP/vh1.sock" "$EP_TMP/vh2.sock" "$EP_TMP/vh3.sock" -- \
-	--send 0:25:bcast --rate 100000 --rx-time 500)
+	--send 0:25:bcast --rate 50000 --rx-time 500)
 assert_eq "$(peer_from "$out" 1 0)" 25 "after set-port tag=10, vh1 is in VLAN 10"
