@@ -121,6 +121,8 @@ static const struct cmd_spec commands[] = {
 	  "", "show PMD thread statistics", false },
 	{ "pmd-rxq-show", "pmd.rxq", { NULL }, { NULL }, 0, 0, NULL, false, false, NULL,
 	  "", "show rx queue to PMD assignment", false },
+	{ "pmd-rxq-rebalance", "pmd.rxq_rebalance", { NULL }, { NULL }, 0, 0, NULL, false, false,
+	  NULL, "", "re-assign rx queues to PMDs by their measured cycles", false },
 	{ "version", "system.version", { NULL }, { NULL }, 0, 0, NULL, false, false, NULL,
 	  "", "show the vswitchd and DPDK versions", false },
 	{ "add-flow", "flow.add", { "bridge", "flow" }, { "BR", "FLOW" }, 2, 2, NULL, false,

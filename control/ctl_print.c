@@ -373,6 +373,17 @@ render_empty(const json_t *result, FILE *out)
 	       (json_is_object(result) && json_object_size(result) == 0);
 }
 
+static bool
+render_rebalance(const json_t *result, FILE *out)
+{
+	const json_t *n = json_object_get(result, "moved");
+
+	if (!json_is_integer(n))
+		return false;
+	fprintf(out, "%" JSON_INTEGER_FORMAT " rx queue(s) moved\n", json_integer_value(n));
+	return true;
+}
+
 /* flow.dump: as ovs-ofctl dump-flows prints. */
 static bool
 render_flow_dump(const json_t *result, FILE *out)
@@ -409,6 +420,7 @@ static const struct {
 	const char *method;
 	render_fn *render;
 } renderers[] = {
+	{ "pmd.rxq_rebalance", render_rebalance },
 	{ "flow.dump", render_flow_dump },
 	{ "flow.del", render_flow_del },
 	{ "flow.add", render_empty },

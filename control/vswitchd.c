@@ -44,6 +44,8 @@ usage(FILE *out)
 		"                 or " RUNDIR_DEFAULT ")\n"
 		"  --db FILE      configuration store (default " DB_DEFAULT ")\n"
 		"  --mbufs N      mbufs per NUMA socket pool (default %d)\n"
+		"  --pmd-auto-lb  move rx queues between PMDs by themselves when one is\n"
+		"                 over 95%% busy and it would cut its load by 25%%\n"
 		"  -h, --help     this text\n",
 		DP_MBUFS_DEFAULT);
 }
@@ -82,6 +84,7 @@ parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 		{ "rundir", required_argument, NULL, 'r' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "mbufs", required_argument, NULL, 'm' },
+		{ "pmd-auto-lb", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -110,6 +113,9 @@ parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 					4u << 20);
 				return -EINVAL;
 			}
+			break;
+		case 'a':
+			vsd->pmd_auto_lb = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -186,6 +192,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "edgeplane-vswitchd: %s\n", err);
 		return 1;
 	}
+	dp_set_pmd_auto_lb(vsd.pmd_auto_lb);
 	ret = dp_start(err, sizeof(err));
 	if (ret == 0)
 		ret = vsd_restore(&vsd, err, sizeof(err));

@@ -661,6 +661,59 @@ pmd_json(const struct dp_pmd_info *info, void *arg)
 }
 
 static int
+pmd_rxq_json(const struct dp_pmd_info *info, void *arg)
+{
+	json_t *rxqs = json_array();
+	uint64_t total = info->total_cycles_last;
+	uint16_t i;
+
+	for (i = 0; i < info->n_rxq; i++) {
+		json_t *q = json_pack("{s:s, s:i, s:I}", "port", info->rxqs[i].name, "queue",
+				      info->rxqs[i].queue, "cycles",
+				      (json_int_t)info->rxqs[i].cycles_last);
+
+		if (total != 0)
+			json_object_set_new(q, "pct", json_integer((json_int_t)(
+				(info->rxqs[i].cycles_last * 100 + total / 2) / total)));
+		json_array_append_new(rxqs, q);
+	}
+	json_array_append_new(arg, json_pack("{s:i, s:i, s:I, s:I, s:o}", "lcore",
+					     (int)info->lcore, "socket", info->socket,
+					     "busy_cycles", (json_int_t)info->busy_cycles_last,
+					     "total_cycles", (json_int_t)total, "rxqs", rxqs));
+	return 0;
+}
+
+static int
+m_pmd_rxq(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	json_t *pmds = json_array();
+
+	(void)ctx;
+	(void)params;
+	(void)err;
+	(void)errlen;
+	dp_pmd_foreach(pmd_rxq_json, pmds);
+	*result = json_pack("{s:o}", "pmds", pmds);
+	return 0;
+}
+
+static int
+m_pmd_rxq_rebalance(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	unsigned int moved = 0;
+	int ret;
+
+	(void)ctx;
+	(void)params;
+	ret = dp_pmd_rxq_rebalance(&moved, err, errlen);
+	if (ret != 0)
+		return ret;
+	*result = json_pack("{s:i}", "moved", (int)moved);
+	return 0;
+}
+
+static int
 m_pmd_stats(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
 	json_t *pmds = json_array();
@@ -723,7 +776,8 @@ const struct ctl_method vsd_methods[] = {
 	{ "fdb.show", m_fdb_show },
 	{ "fdb.flush", m_fdb_flush },
 	{ "pmd.stats", m_pmd_stats },
-	{ "pmd.rxq", m_pmd_stats },
+	{ "pmd.rxq", m_pmd_rxq },
+	{ "pmd.rxq_rebalance", m_pmd_rxq_rebalance },
 	{ "system.mempools", m_mempools },
 	{ "system.version", m_version },
 	{ NULL, NULL },

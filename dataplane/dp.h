@@ -186,14 +186,26 @@ struct dp_pmd_info {
 	uint64_t idle_cycles;
 	uint64_t iterations;
 	uint16_t n_rxq;
+	uint64_t busy_cycles_last;	/**< busy cycles of the last interval (10 s) */
+	uint64_t total_cycles_last;	/**< busy + idle cycles of the last interval */
 	struct {
 		uint16_t port;
 		uint16_t queue;
 		char name[DP_NAME_SIZE];
+		uint64_t cycles_last;	/**< cycles spent on it in the last interval */
 	} rxqs[DP_MAX_RXQ * 4];
 	struct vsw_pmd_counters pipe;
 };
 int dp_pmd_foreach(int (*cb)(const struct dp_pmd_info *info, void *arg), void *arg);
+
+/**
+ * Re-assign rx queues to PMDs by the cycles they cost in the last interval
+ * (biggest first, to the least loaded PMD, NUMA-local first), moving them
+ * without two PMDs ever polling one queue. @p n_moved says how many moved.
+ */
+int dp_pmd_rxq_rebalance(unsigned int *n_moved, char *err, size_t errlen);
+/** Rebalance by itself when a PMD is over 95% busy and it would help by 25%. */
+void dp_set_pmd_auto_lb(bool on);
 
 /** One mbuf pool. */
 struct dp_pool_info {

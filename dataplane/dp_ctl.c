@@ -281,6 +281,9 @@ build_snapshot(void)
 		for (q = 0; q < p->cfg.n_rxq; q++) {
 			struct dp_polllist *pl = &s->poll[p->rxq_pmd[q]];
 
+			if (dp.rxq_hold[i][q])
+				continue;	/* moving between PMDs: nobody polls it */
+
 			if (pl->n < DP_MAX_POLL)
 				pl->rxqs[pl->n++] = (struct dp_rxq){ .port = i, .queue = q };
 		}
@@ -822,11 +825,15 @@ dp_pmd_foreach(int (*cb)(const struct dp_pmd_info *info, void *arg), void *arg)
 		info.idle_cycles = __atomic_load_n(&pmd->idle_cycles, __ATOMIC_RELAXED);
 		info.iterations = __atomic_load_n(&pmd->iterations, __ATOMIC_RELAXED);
 		info.pipe = pmd->vsw.pmd;
+		info.busy_cycles_last = dp.pmd_busy_last[i];
+		info.total_cycles_last = dp.pmd_total_last[i];
 		for (q = 0; q < pl->n && q < RTE_DIM(info.rxqs); q++) {
 			const struct dp_port *p = s->ports[pl->rxqs[q].port];
 
 			info.rxqs[q].port = pl->rxqs[q].port;
 			info.rxqs[q].queue = pl->rxqs[q].queue;
+			info.rxqs[q].cycles_last =
+				p != NULL ? p->rxq_cycles_last[pl->rxqs[q].queue] : 0;
 			snprintf(info.rxqs[q].name, sizeof(info.rxqs[q].name), "%s",
 				 p != NULL ? p->cfg.name : "?");
 		}

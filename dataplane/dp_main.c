@@ -245,6 +245,7 @@ dp_run(void)
 		if (p != NULL && (link_poll || p->class != &dp_ethdev_class))
 			p->class->poll_state(p);
 	}
+	dp_rxq_run(tsc);
 	if (tsc - dp.last_telemetry > rte_get_tsc_hz()) {
 		dp.last_telemetry = tsc;
 		dp_telemetry_refresh();

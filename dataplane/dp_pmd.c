@@ -79,12 +79,18 @@ dp_pmd_main(void *arg)
 			struct dp_port *port = snap->ports[q->port];
 			uint16_t n;
 
+			uint64_t t1 = rte_rdtsc();
+
 			n = port->class->rx(port, q->queue, pmd->pool, pkts, VSW_BURST);
 			if (n == 0)
 				continue;
 			got += n;
 			vsw_input(&pmd->vsw, &snap->vsw, q->port, pkts, n);
 			flush_tx(pmd, snap);
+			/* Single writer (this PMD owns the queue); read by control. */
+			__atomic_store_n(&port->rxq_cycles[q->queue],
+					 port->rxq_cycles[q->queue] + (rte_rdtsc() - t1),
+					 __ATOMIC_RELAXED);
 		}
 		rte_rcu_qsbr_quiescent(dp.qsbr, thread_id);
 

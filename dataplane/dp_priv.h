@@ -58,6 +58,12 @@ struct dp_port {
 	bool up;
 	int socket;				/* NUMA socket of the device, or -1 */
 	uint16_t rxq_pmd[DP_MAX_RXQ];		/* PMD index polling each rx queue */
+	/* Cycles spent on each rx queue (rx + pipeline + tx) by the PMD that
+	 * polls it: single writer, relaxed; the control thread keeps the delta
+	 * of the last measurement interval for pmd-rxq-show and rebalancing. */
+	uint64_t rxq_cycles[DP_MAX_RXQ];
+	uint64_t rxq_cycles_seen[DP_MAX_RXQ];	/* control: value at interval start */
+	uint64_t rxq_cycles_last[DP_MAX_RXQ];	/* control: last interval's delta */
 	unsigned int reserved_mbufs;		/* held by the descriptor rings */
 	/* dpdk */
 	uint16_t eth_port;
@@ -135,6 +141,15 @@ struct dp_main {
 	struct { uint64_t packets, bytes; } *flow_base; /* counters at id allocation */
 	uint64_t last_link_poll;
 	uint64_t last_telemetry;
+	uint64_t last_rxq_measure;
+	uint64_t pmd_busy_seen[DP_MAX_PMDS];	/* busy cycles at interval start */
+	uint64_t pmd_busy_last[DP_MAX_PMDS];	/* last interval's busy cycles */
+	uint64_t pmd_total_last[DP_MAX_PMDS];	/* last interval's busy + idle */
+	uint64_t pmd_total_seen[DP_MAX_PMDS];
+	bool pmd_auto_lb;			/* rebalance by itself when overloaded */
+	uint64_t last_auto_lb;
+	/* rx queues that must not be polled (two-phase rebalance), by port */
+	bool rxq_hold[VSW_MAX_PORTS][DP_MAX_RXQ];
 	bool stop;				/* relaxed; PMDs leave their loop */
 	bool started;
 	uint64_t generation;
@@ -154,6 +169,10 @@ int dp_pmd_main(void *arg);
 /* dp_ctl.c */
 int dp_publish(char *err, size_t errlen);
 struct dp_bridge *dp_find_bridge(const char *name);
+
+/* dp_rxq.c */
+void dp_rxq_measure(void);
+void dp_rxq_run(uint64_t tsc);
 
 /* dp_telemetry.c */
 void dp_telemetry_init(void);
