@@ -392,7 +392,7 @@ typedef int nfvi_nl_xfer_fn(void *arg, const void *msg, size_t size);
 
 /** Context of the netlink provider. */
 struct nfvi_vf_nl {
-	char sysfs_root[PATH_MAX];	/**< for driver_override and bind/unbind */
+	char sysfs_root[PATH_MAX];	/**< the sysfs directory ("/sys" on a host) */
 	nfvi_nl_xfer_fn *xfer;		/**< NULL = the real NETLINK_ROUTE socket */
 	void *xfer_arg;
 	uint32_t seq;			/**< sequence number of the next message */
@@ -430,7 +430,7 @@ extern const struct nfvi_vf_ops nfvi_vf_fake_ops;
 
 /** The agent's configuration (--config file and command line). */
 struct nfvi_config {
-	char sysfs_root[PATH_MAX];	/**< default "/sys" under "/" */
+	char sysfs_root[PATH_MAX];	/**< the root sys/ is read under; default "/" */
 	char state_dir[PATH_MAX];	/**< default /var/lib/edgeplane */
 	char listen[PATH_MAX + 8];	/**< unix:PATH or tcp:HOST:PORT */
 	char token_file[PATH_MAX];	/**< "" = none (only allowed with unix_auth false) */

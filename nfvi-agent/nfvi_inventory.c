@@ -225,7 +225,8 @@ link_base(const char *dir, const char *name, char *out, size_t size)
 	ssize_t n;
 
 	out[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+		return;
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n <= 0)
 		return;
@@ -245,7 +246,8 @@ first_netdev(const char *dir, char *out, size_t size)
 	DIR *d;
 
 	out[0] = '\0';
-	snprintf(path, sizeof(path), "%s/net", dir);
+	if ((size_t)snprintf(path, sizeof(path), "%s/net", dir) >= sizeof(path))
+		return;
 	d = opendir(path);
 	if (d == NULL)
 		return;
@@ -303,8 +305,11 @@ load_vfs(struct nfvi_pf *pf, const char *pdir)
 			char ndir[PATH_MAX + 700];
 
 			snprintf(ndir, sizeof(ndir), "%s/net/%s", vdir, ifname);
-			if (nfvi_read_str(ndir, "address", vf->mac, sizeof(vf->mac)) < 0)
-				vf->mac[0] = '\0';
+			char mac[64];
+
+			if (nfvi_read_str(ndir, "address", mac, sizeof(mac)) == 0 &&
+			    strlen(mac) < sizeof(vf->mac))
+				strcpy(vf->mac, mac);
 		}
 		pf->n_vfs++;
 	}

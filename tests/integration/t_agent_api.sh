@@ -56,6 +56,7 @@ expect_err() {
 	api GET /v1/inventory; inv0=$BODY
 	j0=$(sha256sum <"$STATE/journal")
 	api "$@"
+	cp "$EP_TMP/resp" "$EP_TMP/err_resp"
 	assert_eq "$CODE" "$status" "$1 $2 status"
 	assert_eq "$(ep_json "$BODY" "j['error']['code']")" "$ecode" "$1 $2 error code"
 	[ -n "$(ep_json "$BODY" "j['error']['message']")" ] || fail "$1 $2: empty message"
@@ -139,10 +140,12 @@ assert_eq "$(ep_json "$BODY" "j['descriptor']['hw:mem_page_size']")" large "defa
 expect_err 409 exists POST /v1/vnfs "$FW1"
 expect_err 409 insufficient_resources POST /v1/vnfs \
 	'{"name":"big","vcpus":8,"memory_mb":1024,"image":{"disk":"/a"}}'
-grep -q 'node 1: 1 free cores hold 2 of 8 vCPUs' "$EP_TMP/resp" || fail "refusal names the shortage: $(cat "$EP_TMP/resp")"
+grep -q 'node 1: 1 free cores hold 2 of 8 vCPUs' "$EP_TMP/err_resp" ||
+	fail "refusal names the shortage: $(cat "$EP_TMP/err_resp")"
 expect_err 409 insufficient_resources POST /v1/vnfs \
 	'{"name":"vf5","vcpus":1,"memory_mb":64,"hw:cpu_policy":"shared","hw:mem_page_size":"small","nics":[{"type":"sriov-vf","pf":"ens2f0"},{"type":"sriov-vf","pf":"ens2f0"},{"type":"sriov-vf","pf":"ens2f0"}],"image":{"disk":"/a"}}'
-grep -q 'no free VF on ens2f0' "$EP_TMP/resp" || fail "VF shortage named: $(cat "$EP_TMP/resp")"
+grep -q 'no free VF on ens2f0' "$EP_TMP/err_resp" ||
+	fail "VF shortage named: $(cat "$EP_TMP/err_resp")"
 expect_err 400 malformed POST /v1/vnfs '{"name":'
 expect_err 400 malformed POST /v1/vnfs ''
 expect_err 400 invalid POST /v1/vnfs '[1]'
@@ -189,7 +192,7 @@ grep -q '^edgeplane_agent_vnfs{state="allocated"} 2$' "$EP_TMP/resp" || fail "me
 grep -q '^edgeplane_agent_cpus{node="1",kind="allocated"} 6$' "$EP_TMP/resp" || fail "metrics: cpus"
 grep -q '^edgeplane_agent_vnf_operations_total{op="create",result="insufficient"} 2$' \
 	"$EP_TMP/resp" || fail "metrics: refusals"
-grep -q '^edgeplane_agent_http_responses_total{code="401"} 3$' "$EP_TMP/resp" || fail "metrics: 401"
+grep -q '^edgeplane_agent_http_responses_total{code="413"} 1$' "$EP_TMP/resp" || fail "metrics: 413"
 echo "ok: metrics"
 
 # --- restart keeps allocations
