@@ -215,4 +215,21 @@ void ctl_cmd_usage(FILE *out);
 /** Release what ctl_cmd_parse() allocated. NULL is accepted. */
 void ctl_request_free(struct ctl_request *req);
 
+/*
+ * edgeplane-agent commands (ctl_agent.c): one HTTP request over the agent's
+ * unix socket. Status >= 400 gives -ENOENT (404), -EEXIST (409), -EPERM (401)
+ * or -EIO, with the agent's message in err; *result holds the body (JSON, or
+ * a JSON string for text bodies) or NULL.
+ */
+int ctl_agent_request(const char *path, const char *token, const char *method, const char *url,
+		      const char *body, int timeout_ms, int *status, json_t **result, char *err,
+		      size_t errlen);
+/** True if @p cmd is one of the agent commands. */
+bool ctl_agent_command(const char *cmd);
+/** Usage lines of the agent commands. */
+void ctl_agent_usage(FILE *out);
+/** Run an agent command (argv[0] is the command). 0, -EINVAL (usage) or -errno. */
+int ctl_agent_main(int argc, char **argv, const char *socket_path, const char *token_file,
+		   bool as_json, int timeout_ms, FILE *out, char *err, size_t errlen);
+
 #endif /* CTL_H */

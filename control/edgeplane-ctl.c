@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * edgeplane-ctl.c: the command-line client of edgeplane-vswitchd.
+ * edgeplane-ctl.c: the command-line client of edgeplane-vswitchd and
+ * edgeplane-agent.
  *
  * Parses the options and the command, sends one JSON-RPC request over the
- * daemon's unix socket and prints the result (tables, or --json). Every
+ * switch's unix socket (or one HTTP request over the agent's, for the agent
+ * commands) and prints the result (tables, or --json). Every
  * failure is one line "edgeplane-ctl: <reason>" on stderr, with exit status
  * 2 for usage errors and 1 for everything else, so scripts can tell a typo
  * from a refused change.
@@ -34,10 +36,15 @@ usage(FILE *out)
 		"  --socket PATH   talk to the socket PATH (instead of --rundir)\n"
 		"  --json          print results as JSON\n"
 		"  --timeout SEC   give up after SEC seconds (default %d)\n"
+		"  --agent PATH    the agent's socket (default: $EDGEPLANE_RUNDIR/agent.sock,\n"
+		"                  else " DEFAULT_RUNDIR "/agent.sock)\n"
+		"  --token-file F  bearer token for the agent (first line of F)\n"
 		"  -h, --help      print this help\n"
 		"\n"
 		"Commands:\n", DEFAULT_TIMEOUT_S);
 	ctl_cmd_usage(out);
+	fprintf(out, "\nAgent commands:\n");
+	ctl_agent_usage(out);
 	fprintf(out,
 		"\n"
 		"Names (BR, PORT) are 1..%d characters of A-Z a-z 0-9 _ . - and do not\n"
@@ -80,6 +87,7 @@ int
 main(int argc, char **argv)
 {
 	const char *rundir = NULL, *socket_path = NULL, *timeout_arg = NULL, *v = NULL;
+	const char *agent_path = NULL, *token_file = NULL;
 	char path[PATH_MAX], err[512];
 	struct ctl_request req;
 	json_t *result = NULL;
@@ -107,6 +115,10 @@ main(int argc, char **argv)
 			socket_path = v;
 		} else if ((v = option_value(argc, argv, &i, "--timeout")) != NULL) {
 			timeout_arg = v;
+		} else if ((v = option_value(argc, argv, &i, "--agent")) != NULL) {
+			agent_path = v;
+		} else if ((v = option_value(argc, argv, &i, "--token-file")) != NULL) {
+			token_file = v;
 		} else {
 			return fail(EXIT_USAGE, "unknown option '%s' (try --help)", arg);
 		}
@@ -127,6 +139,23 @@ main(int argc, char **argv)
 	if (i >= argc)
 		return fail(EXIT_USAGE, "missing command (try --help)");
 
+	if (ctl_agent_command(argv[i])) {
+		if (agent_path == NULL) {
+			if (rundir == NULL)
+				rundir = getenv("EDGEPLANE_RUNDIR");
+			if (rundir == NULL || *rundir == '\0')
+				rundir = DEFAULT_RUNDIR;
+			ret = snprintf(path, sizeof(path), "%s/agent.sock", rundir);
+			if (ret < 0 || (size_t)ret >= sizeof(path))
+				return fail(EXIT_USAGE, "run directory too long: %s", rundir);
+			agent_path = path;
+		}
+		ret = ctl_agent_main(argc - i, argv + i, agent_path, token_file, as_json,
+				     (int)timeout_s * 1000, stdout, err, sizeof(err));
+		if (ret < 0)
+			return fail(ret == -EINVAL ? EXIT_USAGE : EXIT_FAILURE, "%s", err);
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	}
 	ret = ctl_cmd_parse(argc - i, argv + i, &req, err, sizeof(err));
 	if (ret < 0)
 		return fail(ret == -EINVAL ? EXIT_USAGE : EXIT_FAILURE, "%s", err);

@@ -24,6 +24,9 @@ PKGS=(
 	libmicrohttpd-dev libmnl-dev libxml2-dev libpcap-dev libbsd-dev libelf-dev libxdp-dev libbpf-dev
 	# tests and tools
 	iproute2 iputils-ping curl coreutils procps python3 util-linux
+	# test guests (scripts/guest-image, scripts/lib/guest.sh): QEMU and a static busybox;
+	# the guest kernel is fetched by scripts/guest-image with apt-get download
+	qemu-system-x86 busybox-static
 )
 BENCH_PKGS=(openvswitch-switch-dpdk gnuplot-nox)
 [ $bench = 0 ] || PKGS+=("${BENCH_PKGS[@]}")

@@ -47,11 +47,11 @@ ep_stop() {
 	kill -0 "$pid" 2>/dev/null || return 0
 	kill -TERM "$pid" 2>/dev/null
 	for ((i = 0; i < t * 10; i++)); do
-		kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+		kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
 		sleep 0.1
 	done
 	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
 	return 0
 }
 
@@ -159,7 +159,7 @@ ep_json() {
 # background with one net_virtio_user port per socket (port i: MAC
 # 02:00:00:00:00:0(i+1); EP_TESTPMD_VDEV_EXTRA is appended to each vdev),
 # its forwarding lcore on CPU 0 and its main lcore on CPU 1 (the switch's PMD
-# core stays the switch's). Sets EP_TESTPMD_PID.
+# core stays the switch's; EP_TESTPMD_LCORES overrides). Sets EP_TESTPMD_PID.
 ep_testpmd() {
 	local name=$1; shift
 	local vdevs=() i=0
@@ -171,7 +171,8 @@ ep_testpmd() {
 	[ "${1:-}" = "--" ] && shift
 	ep_prefix "$name"
 	ep_spawn "$EP_TMP/$name.log" stdbuf -oL dpdk-testpmd --no-pci --file-prefix "$EP_PREFIX" \
-		-m 256 --single-file-segments --lcores 0@1,1@0 --log-level='*:notice' \
+		-m 256 --single-file-segments ${EP_TESTPMD_LCORES:---lcores 0@1,1@0} \
+		--log-level='*:notice' \
 		"${vdevs[@]}" -- --total-num-mbufs=8192 "$@"
 	EP_TESTPMD_PID=$EP_LAST_PID
 }
