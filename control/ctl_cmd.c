@@ -87,6 +87,13 @@ static const struct key_spec set_port_keys[] = {
 };
 
 static cmd_check_fn check_add_port;
+static cmd_check_fn check_fdb_mac;
+
+static const struct key_spec fdb_add_keys[] = {
+	{ "mac", VAL_STR, 1, 64, NULL },
+	{ "vlan", VAL_UINT, 0, MAX_VLAN, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
 
 static const struct cmd_spec commands[] = {
 	{ "add-br", "bridge.add", { "name" }, { "BR" }, 1, 1, bridge_keys, false, false, NULL,
@@ -117,6 +124,12 @@ static const struct cmd_spec commands[] = {
 	  "BR", "show the MAC learning table of BR", false },
 	{ "fdb-flush", "fdb.flush", { "bridge", "port" }, { "BR", "PORT" }, 1, 2, NULL, false,
 	  false, NULL, "BR [PORT]", "flush learned MACs of BR (only those on PORT)", false },
+	{ "fdb-add", "fdb.add", { "bridge", "port" }, { "BR", "PORT" }, 2, 2, fdb_add_keys, true,
+	  false, check_fdb_mac, "BR PORT mac=MAC [vlan=VID]",
+	  "add a static MAC entry: MAC in VLAN VID (default 0) is on PORT", false },
+	{ "fdb-del", "fdb.del", { "bridge" }, { "BR" }, 1, 1, fdb_add_keys, true, false,
+	  check_fdb_mac, "BR mac=MAC [vlan=VID]", "delete a MAC entry (static or learned)",
+	  false },
 	{ "pmd-stats", "pmd.stats", { NULL }, { NULL }, 0, 0, NULL, false, false, NULL,
 	  "", "show PMD thread statistics", false },
 	{ "pmd-rxq-show", "pmd.rxq", { NULL }, { NULL }, 0, 0, NULL, false, false, NULL,
@@ -155,6 +168,27 @@ valid_name(const char *s)
 			return false;
 	}
 	return true;
+}
+
+/* fdb-add/fdb-del: mac= is required and looks like aa:bb:cc:dd:ee:ff. */
+static int
+check_fdb_mac(const struct cmd_spec *cmd, json_t *params, char *err, size_t errlen)
+{
+	const char *mac = json_string_value(json_object_get(params, "mac"));
+	unsigned int b[6];
+	char end;
+
+	if (mac == NULL) {
+		snprintf(err, errlen, "%s: missing required key 'mac'", cmd->name);
+		return -EINVAL;
+	}
+	if (sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &end) != 6) {
+		snprintf(err, errlen, "%s: bad value '%s' for mac (expected aa:bb:cc:dd:ee:ff)",
+			 cmd->name, mac);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Strict decimal: digits only, no sign, no spaces, within [min, max]. */

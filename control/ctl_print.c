@@ -424,6 +424,8 @@ static const struct {
 	{ "flow.dump", render_flow_dump },
 	{ "flow.del", render_flow_del },
 	{ "flow.add", render_empty },
+	{ "fdb.add", render_empty },
+	{ "fdb.del", render_empty },
 	{ "bridge.list", render_bridge_list },
 	{ "port.list", render_port_list },
 	{ "port.stats", render_port_stats },

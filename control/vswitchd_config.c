@@ -300,6 +300,7 @@ vsd_db_validate(const json_t *doc, char *err, size_t errlen)
 		if (copy == NULL)
 			return -ENOMEM;
 		json_object_del(copy, "ports");
+		json_object_del(copy, "static_macs");
 		ret = vsd_bridge_cfg_from_json(copy, &bc, e, sizeof(e));
 		json_decref(copy);
 		if (ret != 0) {

@@ -20,6 +20,9 @@
 /* ------------------------------------------------------------------------ */
 /* The db document, built from the running state                            */
 
+static json_t *static_macs_db(const char *bridge, const char *skip_port);
+static void static_macs_restore(const char *bridge, const json_t *macs);
+
 /* What a db write leaves out: the bridge or port being deleted, so the file
  * is written before the deletion happens and a failed write changes nothing. */
 struct db_skip {
@@ -79,6 +82,7 @@ db_add_bridge(const struct dp_bridge_cfg *cfg, void *arg)
 		    !skipped(json_string_value(json_object_get(port, "name")), d->skip->port))
 			json_array_append(b.ports, port);
 	}
+	json_object_set_new(br, "static_macs", static_macs_db(cfg->name, d->skip->port));
 	json_object_set_new(br, "ports", b.ports);
 	json_array_append_new(d->bridges, br);
 	return 0;
@@ -611,6 +615,143 @@ m_fdb_show(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 	return 0;
 }
 
+/* "aa:bb:cc:dd:ee:ff" -> mac; 0 or -EINVAL. */
+static int
+parse_mac(const char *s, struct rte_ether_addr *mac)
+{
+	unsigned int b[6], i;
+	char end;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+				      &b[4], &b[5], &end) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac->addr_bytes[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static int
+fdb_params(json_t *params, bool with_port, char *bridge, char *port, struct rte_ether_addr *mac,
+	   uint16_t *vlan, char *err, size_t errlen)
+{
+	static const char *const keys_port[] = { "bridge", "port", "mac", "vlan", NULL };
+	static const char *const keys[] = { "bridge", "mac", "vlan", NULL };
+	char macs[32];
+	uint64_t v = 0;
+	int ret;
+
+	ret = vsd_check_keys(params, with_port ? keys_port : keys, NULL, err, errlen);
+	if (ret == 0)
+		ret = vsd_get_string(params, "bridge", true, bridge, DP_NAME_SIZE, err, errlen);
+	if (ret == 0 && with_port)
+		ret = vsd_get_string(params, "port", true, port, DP_NAME_SIZE, err, errlen);
+	if (ret == 0)
+		ret = vsd_get_string(params, "mac", true, macs, sizeof(macs), err, errlen);
+	if (ret == 0 && parse_mac(macs, mac) != 0) {
+		snprintf(err, errlen, "'mac' %s is not a MAC address (aa:bb:cc:dd:ee:ff)", macs);
+		ret = -EINVAL;
+	}
+	if (ret == 0) {
+		ret = vsd_get_uint(params, "vlan", false, 0, 4095, &v, err, errlen);
+		ret = ret < 0 ? ret : 0;
+	}
+	*vlan = (uint16_t)v;
+	return ret;
+}
+
+static int
+m_fdb_add(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	char bridge[DP_NAME_SIZE], port[DP_NAME_SIZE], e2[128];
+	struct vsd *vsd = ctx;
+	struct rte_ether_addr mac;
+	uint16_t vlan;
+	int ret;
+
+	ret = fdb_params(params, true, bridge, port, &mac, &vlan, err, errlen);
+	if (ret == 0)
+		ret = dp_fdb_add_static(bridge, &mac, vlan, port, err, errlen);
+	if (ret == 0) {
+		ret = db_write(vsd, err, errlen);
+		if (ret != 0)
+			dp_fdb_del(bridge, &mac, vlan, e2, sizeof(e2));
+	}
+	if (ret == 0)
+		*result = json_object();
+	return ret;
+}
+
+static int
+m_fdb_del(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	char bridge[DP_NAME_SIZE];
+	struct vsd *vsd = ctx;
+	struct rte_ether_addr mac;
+	uint16_t vlan;
+	int ret;
+
+	ret = fdb_params(params, false, bridge, NULL, &mac, &vlan, err, errlen);
+	if (ret == 0)
+		ret = dp_fdb_del(bridge, &mac, vlan, err, errlen);
+	if (ret == 0)
+		ret = db_write(vsd, err, errlen);
+	if (ret == 0)
+		*result = json_object();
+	return ret;
+}
+
+struct static_ctx {
+	json_t *macs;
+	const char *skip_port;
+};
+
+static int
+static_mac_json(const struct dp_fdb_entry *e, void *arg)
+{
+	const struct static_ctx *sc = arg;
+	const uint8_t *b = e->e.mac.addr_bytes;
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	if (!e->e.is_static || (sc->skip_port != NULL && strcmp(e->port, sc->skip_port) == 0))
+		return 0;
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4],
+		 b[5]);
+	json_array_append_new(sc->macs, json_pack("{s:s, s:i, s:s}", "mac", mac, "vlan",
+						  e->e.vlan, "port", e->port));
+	return 0;
+}
+
+/* The static MAC entries of a bridge, for the db (but those of @p skip_port). */
+static json_t *
+static_macs_db(const char *bridge, const char *skip_port)
+{
+	struct static_ctx sc = { .macs = json_array(), .skip_port = skip_port };
+
+	dp_fdb_dump(bridge, static_mac_json, &sc, NULL);
+	return sc.macs;
+}
+
+static void
+static_macs_restore(const char *bridge, const json_t *macs)
+{
+	size_t i;
+	json_t *m;
+	char e[128];
+
+	json_array_foreach(macs, i, m) {
+		struct rte_ether_addr mac;
+		const char *s = json_string_value(json_object_get(m, "mac"));
+		const char *port = json_string_value(json_object_get(m, "port"));
+
+		if (s == NULL || port == NULL || parse_mac(s, &mac) != 0 ||
+		    dp_fdb_add_static(bridge, &mac,
+				      (uint16_t)json_integer_value(json_object_get(m, "vlan")), port,
+				      e, sizeof(e)) != 0)
+			fprintf(stderr, "edgeplane-vswitchd: %s: static MAC not restored: %s\n",
+				bridge, s != NULL ? s : "?");
+	}
+}
+
 static int
 m_fdb_flush(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
@@ -775,6 +916,8 @@ const struct ctl_method vsd_methods[] = {
 	{ "port.stats", m_port_stats },
 	{ "fdb.show", m_fdb_show },
 	{ "fdb.flush", m_fdb_flush },
+	{ "fdb.add", m_fdb_add },
+	{ "fdb.del", m_fdb_del },
 	{ "pmd.stats", m_pmd_stats },
 	{ "pmd.rxq", m_pmd_rxq },
 	{ "pmd.rxq_rebalance", m_pmd_rxq_rebalance },
@@ -810,6 +953,7 @@ vsd_restore(struct vsd *vsd, char *err, size_t errlen)
 
 		dp_bridge_cfg_init(&bc);
 		json_object_del(copy, "ports");
+		json_object_del(copy, "static_macs");
 		vsd_bridge_cfg_from_json(copy, &bc, e, sizeof(e));
 		json_decref(copy);
 		ret = dp_bridge_add(&bc, e, sizeof(e));
@@ -834,6 +978,7 @@ vsd_restore(struct vsd *vsd, char *err, size_t errlen)
 								e));
 			}
 		}
+		static_macs_restore(bc.name, json_object_get(br, "static_macs"));
 	}
 	json_decref(doc);
 	return 0;

@@ -177,6 +177,13 @@ int dp_fdb_dump(const char *bridge, int (*cb)(const struct dp_fdb_entry *e, void
 int dp_fdb_flush(const char *bridge, const char *port, unsigned int *flushed, char *err,
 		 size_t errlen);
 
+/** Add (or move) a static entry: @p mac in @p vlan is on @p port, for good. */
+int dp_fdb_add_static(const char *bridge, const struct rte_ether_addr *mac, uint16_t vlan,
+		      const char *port, char *err, size_t errlen);
+/** Delete an entry, static or learned. -ENOENT if there is none. */
+int dp_fdb_del(const char *bridge, const struct rte_ether_addr *mac, uint16_t vlan, char *err,
+	       size_t errlen);
+
 /** One PMD thread as reported to the control plane. */
 struct dp_pmd_info {
 	unsigned int lcore;

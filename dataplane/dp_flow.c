@@ -288,30 +288,3 @@ dp_flow_foreach(const char *bridge, int (*cb)(const struct dp_flow_info *info, v
 	}
 	return 0;
 }
-
-int
-dp_port_lookup(const char *bridge, const char *name, uint16_t *id)
-{
-	const struct dp_bridge *br = dp_find_bridge(bridge);
-	int i;
-
-	if (br == NULL)
-		return -ENOENT;
-	for (i = 0; i < VSW_MAX_PORTS; i++) {
-		const struct dp_port *p = dp.ports[i];
-
-		if (p != NULL && p->bridge == br->idx && strcmp(p->cfg.name, name) == 0) {
-			*id = p->id;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-const char *
-dp_port_name(uint16_t id)
-{
-	if (id < VSW_MAX_PORTS && dp.ports[id] != NULL)
-		return dp.ports[id]->cfg.name;
-	return "?";
-}
