@@ -825,18 +825,36 @@ pmd_rxq_json(const struct dp_pmd_info *info, void *arg)
 	return 0;
 }
 
+/* Methods that take no params: an unknown key is an error, as everywhere. */
+static int
+no_params(const json_t *params, char *err, size_t errlen)
+{
+	static const char *const none[] = { NULL };
+
+	return params == NULL ? 0 : vsd_check_keys(params, none, NULL, err, errlen);
+}
+
+/* {"pmds": [one object per PMD, made by @p fn]} */
+static int
+pmd_list(int (*fn)(const struct dp_pmd_info *info, void *arg), json_t *params, json_t **result,
+	 char *err, size_t errlen)
+{
+	json_t *pmds;
+	int ret = no_params(params, err, errlen);
+
+	if (ret != 0)
+		return ret;
+	pmds = json_array();
+	dp_pmd_foreach(fn, pmds);
+	*result = json_pack("{s:o}", "pmds", pmds);
+	return 0;
+}
+
 static int
 m_pmd_rxq(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
-	json_t *pmds = json_array();
-
 	(void)ctx;
-	(void)params;
-	(void)err;
-	(void)errlen;
-	dp_pmd_foreach(pmd_rxq_json, pmds);
-	*result = json_pack("{s:o}", "pmds", pmds);
-	return 0;
+	return pmd_list(pmd_rxq_json, params, result, err, errlen);
 }
 
 static int
@@ -846,8 +864,9 @@ m_pmd_rxq_rebalance(void *ctx, json_t *params, json_t **result, char *err, size_
 	int ret;
 
 	(void)ctx;
-	(void)params;
-	ret = dp_pmd_rxq_rebalance(&moved, err, errlen);
+	ret = no_params(params, err, errlen);
+	if (ret == 0)
+		ret = dp_pmd_rxq_rebalance(&moved, err, errlen);
 	if (ret != 0)
 		return ret;
 	*result = json_pack("{s:i}", "moved", (int)moved);
@@ -857,15 +876,8 @@ m_pmd_rxq_rebalance(void *ctx, json_t *params, json_t **result, char *err, size_
 static int
 m_pmd_stats(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
-	json_t *pmds = json_array();
-
 	(void)ctx;
-	(void)params;
-	(void)err;
-	(void)errlen;
-	dp_pmd_foreach(pmd_json, pmds);
-	*result = json_pack("{s:o}", "pmds", pmds);
-	return 0;
+	return pmd_list(pmd_json, params, result, err, errlen);
 }
 
 static int
@@ -881,12 +893,13 @@ pool_json(const struct dp_pool_info *info, void *arg)
 static int
 m_mempools(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
-	json_t *pools = json_array();
+	json_t *pools;
+	int ret = no_params(params, err, errlen);
 
 	(void)ctx;
-	(void)params;
-	(void)err;
-	(void)errlen;
+	if (ret != 0)
+		return ret;
+	pools = json_array();
 	dp_pool_foreach(pool_json, pools);
 	*result = json_pack("{s:o}", "mempools", pools);
 	return 0;
@@ -895,10 +908,11 @@ m_mempools(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 static int
 m_version(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
+	int ret = no_params(params, err, errlen);
+
 	(void)ctx;
-	(void)params;
-	(void)err;
-	(void)errlen;
+	if (ret != 0)
+		return ret;
 	*result = json_pack("{s:s, s:s}", "version", EDGEPLANE_VERSION, "dpdk",
 			    dp_dpdk_version());
 	return 0;
