@@ -195,7 +195,11 @@ dp_start(char *err, size_t errlen)
 			rte_free(pmd);
 			return -ENOMEM;
 		}
-		vsw_pmd_init(&pmd->vsw, pmd->pool);
+		if (vsw_pmd_init(&pmd->vsw, pmd->pool) != 0) {
+			snprintf(err, errlen, "out of memory for PMD %u", lcore);
+			rte_free(pmd);
+			return -ENOMEM;
+		}
 		dp.pmds[idx++] = pmd;
 	}
 	dp.n_pmds = idx;
@@ -266,8 +270,11 @@ dp_shutdown(void)
 	for (i = VSW_MAX_BRIDGES - 1; i >= 0; i--)
 		if (dp.bridges[i] != NULL)
 			dp_bridge_del(dp.bridges[i]->cfg.name, err, sizeof(err));
-	for (i = 0; i < DP_MAX_PMDS; i++)
+	for (i = 0; i < DP_MAX_PMDS; i++) {
+		if (dp.pmds[i] != NULL)
+			vsw_pmd_free(&dp.pmds[i]->vsw);
 		rte_free(dp.pmds[i]);
+	}
 	dp_telemetry_fini();
 	rte_free(dp.snap);
 	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)

@@ -20,6 +20,10 @@
  *    PMD; every insert, move, delete and aging run happens on the control
  *    thread only (vsw_fdb_run() and friends). PMDs request learning through an
  *    MPSC ring drained by vsw_fdb_run().
+ *  - struct vsw_flow_table is immutable once built; it is published through
+ *    a snapshot and freed only after a grace period. Each PMD's exact-match
+ *    cache and per-rule counters are written by that PMD only; the control
+ *    thread reads the counters with relaxed loads (vsw_pmd_flow_counters()).
  *
  * Errors: int functions return 0 or a negative errno; constructors return
  * NULL and set errno.
@@ -270,7 +274,31 @@ struct vsw_flow_match {
 	struct vsw_flow_key mask;
 };
 
-/** Action types. */
+/**
+ * Action types. Actions run in order on the frame; what vsw_input() does
+ * with each:
+ *  - OUTPUT: queue the frame as it is now on `port`; no VLAN translation,
+ *    only the port's MTU is checked (oversize, counted on that port).
+ *    Output to the input port is dropped (hairpin, as OpenFlow without an
+ *    explicit in_port action); to a port not in use or not in the input
+ *    port's bridge, dropped and counted as no_bridge on the input port.
+ *    Several outputs share the mbuf by reference count; a modification after
+ *    an output rewrites a copy (counted in vsw_pmd_counters.copies).
+ *  - FLOOD: as OUTPUT to every port of the bridge but the input port.
+ *  - NORMAL: the L2 pipeline (VLAN modes, learning, FDB, flooding, egress
+ *    VLAN translation) on the frame as modified so far.
+ *  - DROP: counted as flow_drop. A rule whose actions never reach OUTPUT,
+ *    FLOOD or NORMAL drops too and counts flow_drop.
+ *  - PUSH_VLAN: push an outer tag TPID 0x8100, `vid`, `pcp` (a tagged frame
+ *    becomes double-tagged).
+ *  - POP_VLAN: remove the outer tag; nothing on an untagged frame.
+ *  - SET_VLAN: set the VID of the outer tag, keeping its PCP/DEI (as OVS
+ *    mod_vlan_vid); an untagged frame gets a tag with `vid` and `pcp`.
+ *  - SET_ETH_SRC / SET_ETH_DST: rewrite the address.
+ *  - METER: refused by vsw_flow_rule_validate() until meters exist.
+ * A frame that cannot be made writable (no mbuf for the copy) is dropped
+ * as no_mbuf on the input port and its remaining actions are skipped.
+ */
 enum vsw_action_type {
 	VSW_ACT_OUTPUT = 1,	/**< send a copy to port `port` */
 	VSW_ACT_DROP,		/**< drop (must be the only action) */
@@ -307,6 +335,14 @@ struct vsw_flow_rule {
  * Check one rule: ids and ports in range, masks well-formed (key already
  * masked), actions consistent (drop alone; at most one meter, first; no
  * empty action list; VLAN ids 0..4095). 0 or -EINVAL with a reason.
+ *
+ * In detail: id < VSW_FLOW_MAX_RULES; no key bit outside its mask; padding
+ * zero in key and mask; in_port mask 0 or 0xffff, and then in_port <
+ * VSW_MAX_PORTS; 1..VSW_FLOW_MAX_ACTIONS actions of known types; OUTPUT
+ * ports < VSW_MAX_PORTS (whether the port exists is the caller's check);
+ * VIDs 0..4095, PCPs 0..7; DROP alone. Any mask is accepted for the MACs and
+ * IP addresses (the classifier does not need prefixes). METER is refused
+ * for now ("meters are not supported yet"). @p err may be NULL.
  */
 int vsw_flow_rule_validate(const struct vsw_flow_rule *rule, char *err, size_t errlen);
 
@@ -319,6 +355,16 @@ struct vsw_flow_table;
  * remaining subtable can beat the match found. Rules are validated; two
  * rules with the same priority and the same match are refused (-EEXIST).
  * @return the table, or NULL with errno (EINVAL, EEXIST, ENOMEM).
+ *
+ * Control thread. The table is one rte_zmalloc'd block on @p socket (any
+ * socket when that one has no memory left); building is O(n log n) and
+ * does not touch rte_hash, so rebuilding the whole table on every change is
+ * cheap (10,000 rules: a few milliseconds). @p n may be 0 (every lookup
+ * misses). EINVAL also for two rules with the same id or @p n above
+ * VSW_FLOW_MAX_RULES. Every table gets a new generation number.
+ *
+ * Overlapping rules of equal priority are allowed (OpenFlow leaves the
+ * choice undefined); here the one given first in @p rules wins, always.
  */
 struct vsw_flow_table *vsw_flow_table_build(const struct vsw_flow_rule *rules, uint32_t n,
 					    int socket);
@@ -329,14 +375,44 @@ void vsw_flow_table_free(struct vsw_flow_table *table);
 /** Number of rules in the table. */
 uint32_t vsw_flow_table_size(const struct vsw_flow_table *table);
 
-/** Rule @p i (0 .. size-1, in priority order) of the table. */
+/**
+ * Rule @p i (0 .. size-1, in priority order) of the table. Equal priorities
+ * keep the order given to vsw_flow_table_build(). NULL if @p i >= size.
+ */
 const struct vsw_flow_rule *vsw_flow_table_rule(const struct vsw_flow_table *table, uint32_t i);
 
-/** Fast path: the highest-priority rule matching @p key, or NULL. */
+/**
+ * The table's generation: unique among all tables built by this process
+ * (never 0), so a cache keyed by it never confuses two tables, even one
+ * built at the address of a freed one.
+ */
+uint64_t vsw_flow_table_generation(const struct vsw_flow_table *table);
+
+/**
+ * Fast path: the highest-priority rule matching @p key, or NULL. Among
+ * overlapping rules of equal priority, the first in vsw_flow_table_rule()
+ * order. The pointer stays valid as long as the table.
+ */
 const struct vsw_flow_rule *vsw_flow_table_lookup(const struct vsw_flow_table *table,
 						  const struct vsw_flow_key *key);
 
-/** Extract the flow key of a frame received on @p in_port. 0 or -EINVAL (runt). */
+/**
+ * Extract the flow key of a frame received on @p in_port. 0 or -EINVAL (runt).
+ *
+ * Fast path. Parses Ethernet, at most one 802.1Q tag (TPID 0x8100; a second
+ * tag or an 802.1ad TPID ends parsing with that dl_type), then:
+ *  - IPv4: nw_proto, nw_src, nw_dst; L4 after IHL*4 bytes, except for
+ *    non-first fragments (no ports).
+ *  - IPv6: the fixed header only: nw_proto is its next header, extension
+ *    headers are not walked (a frame with one has no ports).
+ *  - TCP, UDP, SCTP: tp_src/tp_dst are the ports; ICMP (IPv4) and ICMPv6
+ *    (IPv6): tp_src is the type, tp_dst the code.
+ *  - ARP (Ethernet/IPv4): nw_proto is the opcode (low 8 bits, as OVS),
+ *    nw_src/nw_dst are SPA/TPA.
+ * A header cut short by the end of the frame leaves its fields 0 (not an
+ * error); only a frame shorter than an Ethernet header, or than its VLAN
+ * tag, is a runt. Chained mbufs are read across segments.
+ */
 int vsw_flow_key_extract(const struct rte_mbuf *m, uint16_t in_port, struct vsw_flow_key *key);
 
 /* ------------------------------------------------------------------------ */
@@ -381,10 +457,16 @@ struct vsw_tx_batch {
 struct vsw_pmd_counters {
 	uint64_t flooded;	/**< packets flooded */
 	uint64_t forwarded;	/**< packets sent to one known port */
-	uint64_t copies;	/**< mbuf copies made for flooding with a VLAN change */
+	uint64_t copies;	/**< mbuf copies: flooding with a VLAN change, flow actions */
 	uint64_t learn_requests; /**< learn requests enqueued */
 	uint64_t learn_ring_full; /**< learn requests lost to a full ring */
+	uint64_t emc_hits;	/**< flow lookups answered by the exact-match cache */
+	uint64_t emc_misses;	/**< flow lookups that went to the classifier */
+	uint64_t flow_lookups;	/**< packets looked up in a flow table (hits + misses) */
 };
+
+/** The per-PMD exact-match cache in front of the flow classifier (vsw_priv.h). */
+struct vsw_emc;
 
 /** State of the pipeline on one PMD thread. Owned by that thread. */
 struct vsw_pmd {
@@ -395,10 +477,36 @@ struct vsw_pmd {
 	struct vsw_tx_batch tx[VSW_MAX_PORTS];
 	struct vsw_port_counters ctr[VSW_MAX_PORTS];
 	struct vsw_pmd_counters pmd;
+	struct vsw_emc *emc;		/**< exact-match cache, VSW_EMC_ENTRIES */
+	/** Per-rule counters indexed by rule id (VSW_FLOW_MAX_RULES each),
+	 * written by this PMD only, read with vsw_pmd_flow_counters(). */
+	uint64_t *flow_packets;
+	uint64_t *flow_bytes;
 } __rte_cache_aligned;
 
-/** Initialise @p pmd (zero counters, empty batches); @p pool is for copies. */
-void vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool);
+/** Entries of the per-PMD exact-match cache (a power of two). */
+#define VSW_EMC_ENTRIES 8192
+
+/**
+ * Initialise @p pmd: zero counters, empty batches, and allocate its
+ * exact-match cache and per-rule counters (about 1.7 MiB, rte_zmalloc on the
+ * NUMA socket of @p pool, any socket if that one has no memory left).
+ * @p pool is for copies.
+ * @return 0, or -ENOMEM (nothing stays allocated).
+ */
+int vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool);
+
+/** Free what vsw_pmd_init() allocated; accepts NULL and a failed init. */
+void vsw_pmd_free(struct vsw_pmd *pmd);
+
+/**
+ * Control thread: the packets and bytes @p pmd counted for rule @p rule_id
+ * (relaxed loads; may be one burst stale). 0/0 for an id out of range or a
+ * PMD without counters. Counters are never reset: a reader keeps a base
+ * when an id is reused.
+ */
+void vsw_pmd_flow_counters(const struct vsw_pmd *pmd, uint32_t rule_id, uint64_t *packets,
+			   uint64_t *bytes);
 
 /**
  * Run @p n (<= VSW_BURST) packets received on switch port @p in_port through
@@ -408,9 +516,10 @@ void vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool);
  * freed and counted as a drop of @p in_port. Counts rx on @p in_port.
  * Caller then sends each pmd->tx[pmd->dirty[i]] batch, counts tx/tx drops,
  * and resets the batch (n = 0) and n_dirty.
- * Batches never overflow: one input burst gives at most VSW_BURST packets to
- * any one port; if the caller skips a flush, the excess is freed and counted
- * as TX_FULL on the output port.
+ * Batches never overflow: without flow rules one input burst gives at most
+ * VSW_BURST packets to any one port; if the caller skips a flush (or flow
+ * actions send more, see below), the excess is freed and counted as TX_FULL
+ * on the output port.
  * Drops are counted on @p in_port, except OVERSIZE and TX_FULL, counted on
  * the output port. A flood with no eligible output frees the packet without
  * a drop reason. pmd->pmd.flooded counts packets flooded to at least one
@@ -419,6 +528,17 @@ void vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool);
  * ports must not enable VLAN stripping. VLAN 0 leaves untagged and is never
  * carried by native ports (it would come back as their native VLAN). The
  * PCP/DEI bits of an incoming tag are kept on outgoing tags.
+ *
+ * Flow rules: when the input port's bridge has a flow table, each frame's
+ * key is extracted (runts: malformed), looked up in @p pmd's exact-match
+ * cache, then on a miss in the classifier (and the result, match or not,
+ * cached under the table's generation). No match drops the frame as
+ * flow_miss (OVS's table-miss). A match counts the rule (packets, bytes as
+ * received) and runs its actions (see enum vsw_action_type). The input
+ * port's MTU is checked first, as on the L2 path. Flow actions may queue
+ * more than one frame per input frame on one port (e.g. two outputs to it):
+ * once a batch holds VSW_BURST frames within one burst, the rest are
+ * dropped and counted as tx_full on that port.
  */
 void vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port,
 	       struct rte_mbuf **pkts, uint16_t n);

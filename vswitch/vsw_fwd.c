@@ -2,11 +2,15 @@
 /*
  * vsw_fwd.c: the switch pipeline run by every PMD on each rx burst:
  * parse -> VLAN ingress -> learn -> lookup -> forward or flood -> VLAN
- * egress -> per-port tx batch.
+ * egress -> per-port tx batch. When the bridge has flow rules, each frame
+ * first goes through the per-PMD exact-match cache and the classifier, and
+ * the matching rule's actions decide (NORMAL runs the L2 path above).
  *
  * Fast-path file: no malloc, no locks, no syscalls, no logs. Every mbuf
  * handed to vsw_input() ends in tx batches (one reference per batch) or is
- * freed and counted.
+ * freed and counted. References are taken on every segment of a chain
+ * (rte_pktmbuf_refcnt_update), because freeing a chain drops one reference
+ * of each segment.
  *
  * VLAN offloads are not used: the tag is read from and written to the packet
  * bytes, so ports must not enable VLAN stripping.
@@ -16,6 +20,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
 #include <rte_ether.h>
+#include <rte_hash_crc.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
@@ -31,13 +36,6 @@
 
 /* "Leave untagged" as an egress TCI; real TCIs fit in 16 bits. */
 #define TCI_NONE UINT32_MAX
-
-void
-vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool)
-{
-	memset(pmd, 0, sizeof(*pmd));
-	pmd->pool = pool;
-}
 
 /*
  * Egress rule of @pi for a packet of VLAN @vlan whose tag would carry @tci.
@@ -172,7 +170,8 @@ tx_append(struct vsw_pmd *pmd, uint16_t port, struct rte_mbuf *m)
 	struct vsw_tx_batch *b = &pmd->tx[port];
 
 	if (unlikely(b->n >= VSW_BURST)) {
-		/* Only if the caller skipped a flush between two bursts. */
+		/* The caller skipped a flush between two bursts, or flow
+		 * actions sent more than one copy of a frame to this port. */
 		drop(pmd, port, VSW_DROP_TX_FULL, m);
 		return;
 	}
@@ -191,7 +190,7 @@ send_shared(struct vsw_pmd *pmd, struct rte_mbuf *m, const uint16_t *outs, uint1
 	uint16_t i;
 
 	if (n > 1)
-		rte_mbuf_refcnt_update(m, (int16_t)(n - 1));
+		rte_pktmbuf_refcnt_update(m, (int16_t)(n - 1));
 	for (i = 0; i < n; i++)
 		tx_append(pmd, outs[i], m);
 }
@@ -404,6 +403,373 @@ input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	tx_append(pmd, out, m);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Flow rules: exact-match cache, classifier, actions                        */
+
+#define EMC_MASK (VSW_EMC_ENTRIES - 1)
+/* The second candidate slot uses other hash bits, as OVS's EMC. */
+#define EMC_SHIFT 13
+#define EMC_SEED 0x5bd1e995u
+#define PCP_SHIFT 13
+
+_Static_assert(sizeof(struct vsw_flow_key) % 8 == 4, "key_equal() compares 8 x 8 + 4 bytes");
+
+/* What the frames of one burst share on the flow path. */
+struct flow_burst {
+	const struct vsw_snapshot *snap;
+	const struct vsw_flow_table *table;
+	uint64_t generation;		/* of table */
+	struct vsw_fdb *fdb;		/* for NORMAL */
+	struct burst_memo *memo;	/* for NORMAL */
+	uint16_t br_id;
+	uint16_t in_port;
+};
+
+/* Whole-key compare; keys have zero padding (vsw.h). */
+static bool
+key_equal(const struct vsw_flow_key *a, const struct vsw_flow_key *b)
+{
+	const uint8_t *pa = (const uint8_t *)a, *pb = (const uint8_t *)b;
+	uint64_t x, y, diff = 0;
+	uint32_t u, v;
+	size_t i;
+
+	for (i = 0; i + sizeof(x) <= sizeof(*a); i += sizeof(x)) {
+		memcpy(&x, pa + i, sizeof(x));
+		memcpy(&y, pb + i, sizeof(y));
+		diff |= x ^ y;
+	}
+	memcpy(&u, pa + i, sizeof(u));
+	memcpy(&v, pb + i, sizeof(v));
+	return diff == 0 && u == v;
+}
+
+/*
+ * The rule for @key: from the exact-match cache when it holds @key for this
+ * table generation, else from the classifier, and then cached (a miss too).
+ * A stale entry (older generation) is overwritten first; otherwise a hash
+ * bit picks which of the two candidates to evict.
+ */
+static const struct vsw_flow_rule *
+flow_lookup(struct vsw_pmd *pmd, const struct flow_burst *fb, const struct vsw_flow_key *key)
+{
+	struct vsw_emc_entry *e1, *e2, *e;
+	const struct vsw_flow_rule *rule;
+	uint32_t h = rte_hash_crc(key, sizeof(*key), EMC_SEED);
+
+	pmd->pmd.flow_lookups++;
+	e1 = &pmd->emc->entries[h & EMC_MASK];
+	e2 = &pmd->emc->entries[(h >> EMC_SHIFT) & EMC_MASK];
+	if (likely(e1->generation == fb->generation && e1->hash == h && key_equal(&e1->key, key))) {
+		pmd->pmd.emc_hits++;
+		return e1->rule;
+	}
+	if (e2->generation == fb->generation && e2->hash == h && key_equal(&e2->key, key)) {
+		pmd->pmd.emc_hits++;
+		return e2->rule;
+	}
+	pmd->pmd.emc_misses++;
+	rule = vsw_flow_table_lookup(fb->table, key);
+	if (e1->generation != fb->generation)
+		e = e1;
+	else if (e2->generation != fb->generation)
+		e = e2;
+	else
+		e = (h >> 31) != 0 ? e2 : e1;
+	e->key = *key;
+	e->hash = h;
+	e->generation = fb->generation;
+	e->rule = rule;
+	return rule;
+}
+
+/* Size of @m's Ethernet header as it is now: 14, or 18 with an 802.1Q tag. */
+static uint32_t
+l2_size(const struct rte_mbuf *m)
+{
+	uint8_t buf[2];
+	const uint8_t *p = rte_pktmbuf_read(m, MACS_SIZE, sizeof(buf), buf);
+
+	if (p != NULL && p[0] == (RTE_ETHER_TYPE_VLAN >> 8) && p[1] == (RTE_ETHER_TYPE_VLAN & 0xff))
+		return HDR_SIZE_ETH + HDR_SIZE_VLAN;
+	return HDR_SIZE_ETH;
+}
+
+static bool
+fits_mtu(const struct vsw_port_info *pi, const struct rte_mbuf *m)
+{
+	return pi->mtu == 0 || rte_pktmbuf_pkt_len(m) - l2_size(m) <= pi->mtu;
+}
+
+/*
+ * Make the first @hdr bytes of @m writable in place, with @room bytes of
+ * headroom: @m itself when it is the only reference to a direct mbuf whose
+ * first segment holds them, else a copy (and @m's reference is released).
+ * Earlier outputs keep the frame they were given. Consumes @m; returns the
+ * frame to go on with, or NULL when no copy could be made.
+ */
+static struct rte_mbuf *
+own_header(struct vsw_pmd *pmd, struct rte_mbuf *m, uint32_t hdr, uint32_t room)
+{
+	struct rte_mbuf *c;
+
+	if (likely(writable(m) && rte_pktmbuf_data_len(m) >= hdr &&
+		   rte_pktmbuf_headroom(m) >= room))
+		return m;
+	c = rte_pktmbuf_copy(m, pmd->pool, 0, UINT32_MAX);
+	rte_pktmbuf_free(m);
+	if (unlikely(c == NULL))
+		return NULL;
+	pmd->pmd.copies++;
+	if (unlikely(rte_pktmbuf_data_len(c) < hdr || rte_pktmbuf_headroom(c) < room)) {
+		/* Only with a pool of buffers smaller than a VLAN header. */
+		rte_pktmbuf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* PUSH_VLAN: a new outer tag 0x8100 @tci, in front of any existing one. */
+static struct rte_mbuf *
+push_tag(struct vsw_pmd *pmd, struct rte_mbuf *m, uint16_t tci)
+{
+	struct rte_vlan_hdr *vh;
+	uint8_t *p;
+
+	m = own_header(pmd, m, HDR_SIZE_ETH, HDR_SIZE_VLAN);
+	if (unlikely(m == NULL))
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_prepend(m, HDR_SIZE_VLAN);
+	if (unlikely(p == NULL)) {
+		/* Not reached: own_header() checked the headroom. */
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memmove(p, p + HDR_SIZE_VLAN, MACS_SIZE);
+	((struct rte_ether_hdr *)p)->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+	/* The old ethertype (or tag) stayed in place: it is now eth_proto. */
+	vh = (struct rte_vlan_hdr *)(p + HDR_SIZE_ETH);
+	vh->vlan_tci = rte_cpu_to_be_16(tci);
+	return m;
+}
+
+/* POP_VLAN: remove the outer tag, if any. */
+static struct rte_mbuf *
+pop_tag(struct vsw_pmd *pmd, struct rte_mbuf *m)
+{
+	uint8_t *p;
+
+	if (l2_size(m) == HDR_SIZE_ETH)
+		return m;
+	m = own_header(pmd, m, HDR_SIZE_ETH + HDR_SIZE_VLAN, 0);
+	if (unlikely(m == NULL))
+		return NULL;
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(p + HDR_SIZE_VLAN, p, MACS_SIZE);
+	rte_pktmbuf_adj(m, HDR_SIZE_VLAN);
+	return m;
+}
+
+/* SET_VLAN: new VID in the outer tag, PCP/DEI kept; push one if untagged. */
+static struct rte_mbuf *
+set_vid(struct vsw_pmd *pmd, struct rte_mbuf *m, const struct vsw_action *a)
+{
+	struct rte_vlan_hdr *vh;
+	uint16_t tci;
+
+	if (l2_size(m) == HDR_SIZE_ETH)
+		return push_tag(pmd, m, (uint16_t)(a->vid | a->pcp << PCP_SHIFT));
+	m = own_header(pmd, m, HDR_SIZE_ETH + HDR_SIZE_VLAN, 0);
+	if (unlikely(m == NULL))
+		return NULL;
+	vh = (struct rte_vlan_hdr *)(rte_pktmbuf_mtod(m, uint8_t *) + HDR_SIZE_ETH);
+	tci = rte_be_to_cpu_16(vh->vlan_tci);
+	vh->vlan_tci = rte_cpu_to_be_16((uint16_t)((tci & ~VID_MASK) | a->vid));
+	return m;
+}
+
+/* SET_ETH_SRC / SET_ETH_DST. */
+static struct rte_mbuf *
+set_mac(struct vsw_pmd *pmd, struct rte_mbuf *m, const struct vsw_action *a)
+{
+	struct rte_ether_hdr *eh;
+
+	m = own_header(pmd, m, HDR_SIZE_ETH, 0);
+	if (unlikely(m == NULL))
+		return NULL;
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	if (a->type == VSW_ACT_SET_ETH_SRC)
+		eh->src_addr = a->mac;
+	else
+		eh->dst_addr = a->mac;
+	return m;
+}
+
+/*
+ * OUTPUT: queue @m as it is on @port. @give: the caller's reference goes
+ * with it (last action); otherwise a new reference is taken.
+ */
+static void
+act_output(struct vsw_pmd *pmd, const struct flow_burst *fb, uint16_t port, struct rte_mbuf *m,
+	   bool give)
+{
+	const struct vsw_port_info *pi = &fb->snap->ports[port];
+
+	if (unlikely(port == fb->in_port)) {
+		pmd->ctr[fb->in_port].drops[VSW_DROP_HAIRPIN]++;
+	} else if (unlikely(!pi->in_use || pi->bridge != fb->br_id)) {
+		/* The port left the bridge (or never was in it): charged to
+		 * the input port, since @port may not exist. */
+		pmd->ctr[fb->in_port].drops[VSW_DROP_NO_BRIDGE]++;
+	} else if (unlikely(!fits_mtu(pi, m))) {
+		pmd->ctr[port].drops[VSW_DROP_OVERSIZE]++;
+	} else {
+		if (!give)
+			rte_pktmbuf_refcnt_update(m, 1);
+		pmd->pmd.forwarded++;
+		tx_append(pmd, port, m);
+		return;
+	}
+	if (give)
+		rte_pktmbuf_free(m);
+}
+
+/* FLOOD: as OUTPUT to every member of the bridge but the input port. */
+static void
+act_flood(struct vsw_pmd *pmd, const struct flow_burst *fb, struct rte_mbuf *m, bool give)
+{
+	const struct vsw_bridge_info *br = &fb->snap->bridges[fb->br_id];
+	const struct vsw_port_info *pi;
+	uint16_t outs[VSW_MAX_PORTS];
+	uint16_t i, p, n = 0;
+	int16_t refs;
+
+	for (i = 0; i < br->n_ports; i++) {
+		p = br->ports[i];
+		if (p == fb->in_port || p >= VSW_MAX_PORTS)
+			continue;
+		pi = &fb->snap->ports[p];
+		if (!pi->in_use || pi->bridge != fb->br_id)
+			continue;
+		if (!fits_mtu(pi, m)) {
+			pmd->ctr[p].drops[VSW_DROP_OVERSIZE]++;
+			continue;
+		}
+		outs[n++] = p;
+	}
+	if (n == 0) {
+		if (give)
+			rte_pktmbuf_free(m);
+		return;
+	}
+	pmd->pmd.flooded++;
+	refs = (int16_t)(give ? n - 1 : n);
+	if (refs != 0)
+		rte_pktmbuf_refcnt_update(m, refs);
+	for (i = 0; i < n; i++)
+		tx_append(pmd, outs[i], m);
+}
+
+/*
+ * Run @r's actions on @m (one reference, consumed). Outputs share the frame
+ * by reference count; a modification after an output works on a copy
+ * (own_header), so what was queued is never changed afterwards. The last
+ * action, if it sends, takes over the caller's reference.
+ */
+static void
+run_actions(struct vsw_pmd *pmd, const struct flow_burst *fb, const struct vsw_flow_rule *r,
+	    struct rte_mbuf *m)
+{
+	const struct vsw_action *a;
+	bool sent = false, last;
+	uint8_t i;
+
+	for (i = 0; i < r->n_actions; i++) {
+		a = &r->actions[i];
+		last = i + 1 == r->n_actions;
+		switch (a->type) {
+		case VSW_ACT_OUTPUT:
+			act_output(pmd, fb, a->port, m, last);
+			if (last)
+				return;
+			sent = true;
+			break;
+		case VSW_ACT_FLOOD:
+			act_flood(pmd, fb, m, last);
+			if (last)
+				return;
+			sent = true;
+			break;
+		case VSW_ACT_NORMAL:
+			if (!last)
+				rte_pktmbuf_refcnt_update(m, 1);
+			input_one(pmd, fb->snap, fb->br_id, fb->in_port, m, fb->fdb, fb->memo);
+			if (last)
+				return;
+			sent = true;
+			break;
+		case VSW_ACT_PUSH_VLAN:
+			m = push_tag(pmd, m, (uint16_t)(a->vid | a->pcp << PCP_SHIFT));
+			break;
+		case VSW_ACT_POP_VLAN:
+			m = pop_tag(pmd, m);
+			break;
+		case VSW_ACT_SET_VLAN:
+			m = set_vid(pmd, m, a);
+			break;
+		case VSW_ACT_SET_ETH_SRC:
+		case VSW_ACT_SET_ETH_DST:
+			m = set_mac(pmd, m, a);
+			break;
+		case VSW_ACT_METER:
+			/* Policing hook: vsw_flow_rule_validate() refuses meters
+			 * until they exist, so no table holds this action yet. */
+			break;
+		case VSW_ACT_DROP:
+		default:
+			break;
+		}
+		if (unlikely(m == NULL)) {
+			pmd->ctr[fb->in_port].drops[VSW_DROP_NO_MBUF]++;
+			return;
+		}
+	}
+	/* Explicit drop, or actions that never sent the frame. */
+	if (!sent)
+		drop(pmd, fb->in_port, VSW_DROP_FLOW_DROP, m);
+	else
+		rte_pktmbuf_free(m);
+}
+
+/* Run one packet through the flow table of its bridge. */
+static void
+input_flow(struct vsw_pmd *pmd, const struct flow_burst *fb, struct rte_mbuf *m)
+{
+	const struct vsw_port_info *in_pi = &fb->snap->ports[fb->in_port];
+	const struct vsw_flow_rule *rule;
+	/* 8-byte aligned: rte_hash_crc() reads it 8 bytes at a time. */
+	struct vsw_flow_key key __rte_aligned(8);
+	uint32_t size = rte_pktmbuf_pkt_len(m), hdr_size;
+
+	if (unlikely(vsw_flow_key_extract(m, fb->in_port, &key) != 0)) {
+		drop(pmd, fb->in_port, VSW_DROP_MALFORMED, m);
+		return;
+	}
+	hdr_size = key.vlan_tci != 0 ? HDR_SIZE_ETH + HDR_SIZE_VLAN : HDR_SIZE_ETH;
+	if (unlikely(in_pi->mtu != 0 && size - hdr_size > in_pi->mtu)) {
+		drop(pmd, fb->in_port, VSW_DROP_OVERSIZE, m);
+		return;
+	}
+	rule = flow_lookup(pmd, fb, &key);
+	if (rule == NULL) {
+		drop(pmd, fb->in_port, VSW_DROP_FLOW_MISS, m);
+		return;
+	}
+	pmd->flow_packets[rule->id]++;
+	pmd->flow_bytes[rule->id] += size;
+	run_actions(pmd, fb, rule, m);
+}
+
 void
 vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port,
 	  struct rte_mbuf **pkts, uint16_t n)
@@ -411,6 +777,7 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 	const struct vsw_port_info *in_pi;
 	struct burst_memo memo = { .src_vlan = UINT16_MAX, .dst_vlan = UINT16_MAX };
 	struct vsw_port_counters *ctr;
+	struct flow_burst fb;
 	struct vsw_fdb *fdb;
 	uint16_t i, br_id;
 	uint64_t bytes = 0;
@@ -435,12 +802,22 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 		return;
 	}
 	fdb = snap->bridges[br_id].fdb;
+	fb.snap = snap;
+	fb.table = snap->bridges[br_id].flows;
+	fb.generation = vsw_flow_table_generation(fb.table);
+	fb.fdb = fdb;
+	fb.memo = &memo;
+	fb.br_id = br_id;
+	fb.in_port = in_port;
 
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		input_one(pmd, snap, br_id, in_port, pkts[i], fdb, &memo);
+		if (fb.table != NULL)
+			input_flow(pmd, &fb, pkts[i]);
+		else
+			input_one(pmd, snap, br_id, in_port, pkts[i], fdb, &memo);
 	}
 }

@@ -26,4 +26,26 @@ enum vsw_learn_result {
 enum vsw_learn_result vsw_fdb_learn_req(struct vsw_fdb *fdb, const struct rte_ether_addr *mac,
 					uint16_t vlan, uint16_t port, uint32_t now);
 
+/*
+ * One exact-match cache entry: the full flow key of a frame and the rule the
+ * classifier of table `generation` gave for it (NULL: no rule matched, which
+ * is cached too). Generation 0 never matches: no table has it.
+ */
+struct vsw_emc_entry {
+	struct vsw_flow_key key;
+	uint32_t hash;			/* rte_hash_crc of key */
+	uint64_t generation;
+	const struct vsw_flow_rule *rule;
+};
+
+/*
+ * The exact-match cache of one PMD (allocated by vsw_pmd_init(), used by
+ * vsw_fwd.c). Two candidate slots per key, as OVS's EMC: hash & mask and
+ * (hash >> 13) & mask. Stale entries (another generation) are simply
+ * overwritten; nothing is ever invalidated explicitly.
+ */
+struct vsw_emc {
+	struct vsw_emc_entry entries[VSW_EMC_ENTRIES];
+};
+
 #endif /* VSW_PRIV_H */

@@ -3,8 +3,9 @@
  * test_vsw_fwd.c: the switch pipeline (vsw_input) on hand-built frames:
  * learning then forwarding, moves, aging, flooding, hairpin, the four VLAN
  * modes with exact bytes on the wire, copies versus shared mbufs, runts,
- * oversize, batch limits and learn-ring accounting. After every test all tx
- * batches are freed and the mempool in-use count must be back to baseline.
+ * oversize, batch limits, learn-ring accounting and flooding chained mbufs.
+ * After every test all tx batches are freed and the mempool in-use count
+ * must be back to baseline.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -50,7 +51,8 @@ setup(void **state)
 	snap.generation = 1;
 	snap.bridges[BR].in_use = true;
 	snap.bridges[BR].fdb = fdb;
-	vsw_pmd_init(&pmd, pool);
+	if (vsw_pmd_init(&pmd, pool) != 0)
+		return -1;
 	pmd.now = T0;
 	baseline = rte_mempool_in_use_count(pool);
 	return 0;
@@ -75,6 +77,7 @@ teardown(void **state)
 {
 	(void)state;
 	flush_tx();
+	vsw_pmd_free(&pmd);
 	vsw_fdb_free(fdb);
 	fdb = NULL;
 	/* Every mbuf was transmitted or freed exactly once. */
@@ -599,6 +602,44 @@ test_native(void **state)
 	assert_int_equal(all_drops(), 2);
 }
 
+/*
+ * A flooded chained mbuf (vhost gives chains for large frames): every
+ * segment carries one reference per output, or the second free of the
+ * chain would free the tail segments twice (teardown checks the pool).
+ */
+static void
+test_flood_chained(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa);
+	struct rte_mbuf *m, *tail;
+	uint8_t *p;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	add_port(3, BR, VSW_VLAN_TRUNK, 0);
+	add_port(4, BR, VSW_VLAN_ACCESS, 10);
+	m = frame(&bcast, &a, 10, 300);
+	/* Move the last 100 bytes into a second segment. */
+	tail = rte_pktmbuf_alloc(pool);
+	assert_non_null(tail);
+	p = (uint8_t *)rte_pktmbuf_append(tail, 100);
+	assert_non_null(p);
+	memcpy(p, rte_pktmbuf_mtod_offset(m, uint8_t *, rte_pktmbuf_data_len(m) - 100), 100);
+	assert_int_equal(rte_pktmbuf_trim(m, 100), 0);
+	assert_int_equal(rte_pktmbuf_chain(m, tail), 0);
+
+	input1(1, m);
+	check_tx((const int[]){ 1, 2, 3, 4, -1 }, (const int[]){ 0, 1, 1, 1 });
+	assert_ptr_equal(pmd.tx[2].pkts[0], m);
+	assert_ptr_equal(pmd.tx[3].pkts[0], m);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 2);
+	assert_int_equal(rte_mbuf_refcnt_read(tail), 2);
+	/* The access port's copy is stripped and whole. */
+	assert_int_equal(rte_pktmbuf_pkt_len(pmd.tx[4].pkts[0]), 14 + 300);
+	assert_int_equal(pmd.pmd.copies, 1);
+}
+
 static void
 test_mixed_encap_flood(void **state)
 {
@@ -857,6 +898,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_trunk_allowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_native, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_encap_flood, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flood_chained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vsw_pmd.c: set-up and tear-down of the per-PMD pipeline state, and the
+ * control thread's read of its per-rule counters. Not fast path: this is
+ * where the exact-match cache and the counter arrays are allocated, so that
+ * vsw_fwd.c stays free of allocation.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
+
+#include "vsw.h"
+#include "vsw_priv.h"
+
+_Static_assert((VSW_EMC_ENTRIES & (VSW_EMC_ENTRIES - 1)) == 0, "EMC size is a power of two");
+
+/* rte_zmalloc on @socket, on any socket if that one has no memory left. */
+static void *
+zalloc(const char *what, size_t size, int socket)
+{
+	void *p = rte_zmalloc_socket(what, size, RTE_CACHE_LINE_SIZE, socket);
+
+	if (p == NULL && socket != SOCKET_ID_ANY)
+		p = rte_zmalloc(what, size, RTE_CACHE_LINE_SIZE);
+	return p;
+}
+
+int
+vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool)
+{
+	int socket = pool != NULL ? pool->socket_id : SOCKET_ID_ANY;
+	size_t ctr_size = sizeof(uint64_t) * VSW_FLOW_MAX_RULES;
+
+	memset(pmd, 0, sizeof(*pmd));
+	pmd->pool = pool;
+	pmd->emc = zalloc("vsw_emc", sizeof(*pmd->emc), socket);
+	pmd->flow_packets = zalloc("vsw_flow_packets", ctr_size, socket);
+	pmd->flow_bytes = zalloc("vsw_flow_bytes", ctr_size, socket);
+	if (pmd->emc == NULL || pmd->flow_packets == NULL || pmd->flow_bytes == NULL) {
+		vsw_pmd_free(pmd);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+vsw_pmd_free(struct vsw_pmd *pmd)
+{
+	if (pmd == NULL)
+		return;
+	rte_free(pmd->emc);
+	rte_free(pmd->flow_packets);
+	rte_free(pmd->flow_bytes);
+	pmd->emc = NULL;
+	pmd->flow_packets = NULL;
+	pmd->flow_bytes = NULL;
+}
+
+void
+vsw_pmd_flow_counters(const struct vsw_pmd *pmd, uint32_t rule_id, uint64_t *packets,
+		      uint64_t *bytes)
+{
+	*packets = 0;
+	*bytes = 0;
+	if (pmd == NULL || rule_id >= VSW_FLOW_MAX_RULES || pmd->flow_packets == NULL ||
+	    pmd->flow_bytes == NULL)
+		return;
+	/* Relaxed: the PMD's plain 64-bit stores are never torn on x86_64; a
+	 * sum may be one burst stale (see vsw.h, Thread-safety). */
+	*packets = __atomic_load_n(&pmd->flow_packets[rule_id], __ATOMIC_RELAXED);
+	*bytes = __atomic_load_n(&pmd->flow_bytes[rule_id], __ATOMIC_RELAXED);
+}
