@@ -182,6 +182,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	vsd.failed_ports = json_array();
+	vsd.failed_flows = json_array();
 
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);
@@ -207,6 +208,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "edgeplane-vswitchd: %s\n", err);
 		dp_shutdown();
 		json_decref(vsd.failed_ports);
+		json_decref(vsd.failed_flows);
 		return 1;
 	}
 	write_pidfile(&vsd);
@@ -226,5 +228,6 @@ main(int argc, char **argv)
 	dp_shutdown();
 	unlink(pidfile);
 	json_decref(vsd.failed_ports);
+	json_decref(vsd.failed_flows);
 	return 0;
 }

@@ -24,6 +24,9 @@ struct vsd {
 	 * [{"bridge", "port": {...}, "error"}]. Kept so that the db does not
 	 * lose them; shown with state "error"; port.del removes them. */
 	json_t *failed_ports;
+	/* Flows from the db that could not be re-created at start-up (a port
+	 * they name is missing): [{"bridge", "flow", "error"}]. Kept in the db. */
+	json_t *failed_flows;
 };
 
 /* vswitchd_config.c */
@@ -43,6 +46,9 @@ json_t *vsd_port_cfg_to_json(const struct dp_port_cfg *cfg);
 int vsd_bridge_cfg_from_json(const json_t *obj, struct dp_bridge_cfg *cfg, char *err,
 			     size_t errlen);
 json_t *vsd_bridge_cfg_to_json(const struct dp_bridge_cfg *cfg);
+/* The bridge settings of a db bridge object (its ports, static MACs and
+ * flows aside). 0 or -EINVAL with a reason. */
+int vsd_db_bridge_cfg(const json_t *br, struct dp_bridge_cfg *bc, char *err, size_t errlen);
 /* Check a whole db document before anything is applied. */
 int vsd_db_validate(const json_t *doc, char *err, size_t errlen);
 
@@ -65,8 +71,19 @@ int vsd_flow_format(const struct vsw_flow_rule *rule, vsd_port_name_fn *port_nam
 /* del-flows semantics: does @p rule fall under @p match (at least as specific, agreeing)? */
 bool vsd_flow_match_covers(const struct vsw_flow_match *match, const struct vsw_flow_rule *rule);
 
+/* vswitchd_rpc_flow.c */
+ctl_method_fn vsd_m_flow_add, vsd_m_flow_del, vsd_m_flow_dump;
+/* Format a rule with port names. */
+int vsd_flow_text(const struct vsw_flow_rule *rule, char *buf, size_t size);
+/* The "flows" array of a bridge in the db. */
+json_t *vsd_flows_db(struct vsd *vsd, const char *bridge);
+/* Re-create a bridge's flows from the db; failures go to vsd->failed_flows. */
+void vsd_flows_restore(struct vsd *vsd, const char *bridge, const json_t *flows);
+
 /* vswitchd_rpc.c */
 extern const struct ctl_method vsd_methods[];
+/* Write the db from the running state. 0 or -errno. */
+int vsd_db_write(struct vsd *vsd, char *err, size_t errlen);
 /* Re-create bridges and ports from the db file; 0 or -errno. */
 int vsd_restore(struct vsd *vsd, char *err, size_t errlen);
 

@@ -273,6 +273,25 @@ vsd_bridge_cfg_to_json(const struct dp_bridge_cfg *cfg)
 }
 
 int
+vsd_db_bridge_cfg(const json_t *br, struct dp_bridge_cfg *bc, char *err, size_t errlen)
+{
+	json_t *copy;
+	int ret;
+
+	dp_bridge_cfg_init(bc);
+	copy = json_deep_copy(br);
+	if (copy == NULL)
+		return -ENOMEM;
+	/* What the db keeps beside the bridge's own settings. */
+	json_object_del(copy, "ports");
+	json_object_del(copy, "static_macs");
+	json_object_del(copy, "flows");
+	ret = vsd_bridge_cfg_from_json(copy, bc, err, errlen);
+	json_decref(copy);
+	return ret;
+}
+
+int
 vsd_db_validate(const json_t *doc, char *err, size_t errlen)
 {
 	const json_t *bridges, *br, *ports, *port;
@@ -292,20 +311,29 @@ vsd_db_validate(const json_t *doc, char *err, size_t errlen)
 	}
 	json_array_foreach(bridges, i, br) {
 		struct dp_bridge_cfg bc;
-		json_t *copy;
 		int ret;
 
-		dp_bridge_cfg_init(&bc);
-		copy = json_deep_copy(br);
-		if (copy == NULL)
-			return -ENOMEM;
-		json_object_del(copy, "ports");
-		json_object_del(copy, "static_macs");
-		ret = vsd_bridge_cfg_from_json(copy, &bc, e, sizeof(e));
-		json_decref(copy);
+		ret = vsd_db_bridge_cfg(br, &bc, e, sizeof(e));
 		if (ret != 0) {
 			snprintf(err, errlen, "db: bridge %zu: %s", i, e);
 			return ret;
+		}
+		{
+			const json_t *flows = json_object_get(br, "flows"), *f;
+			size_t k;
+
+			if (flows != NULL && !json_is_array(flows)) {
+				snprintf(err, errlen, "db: bridge %s: 'flows' must be an array",
+					 bc.name);
+				return -EINVAL;
+			}
+			json_array_foreach(flows, k, f) {
+				if (!json_is_string(f)) {
+					snprintf(err, errlen, "db: bridge %s: flow %zu is not a string",
+						 bc.name, k + 1);
+					return -EINVAL;
+				}
+			}
 		}
 		ports = json_object_get(br, "ports");
 		if (ports != NULL && !json_is_array(ports)) {

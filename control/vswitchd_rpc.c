@@ -84,6 +84,7 @@ db_add_bridge(const struct dp_bridge_cfg *cfg, void *arg)
 	}
 	json_object_set_new(br, "static_macs", static_macs_db(cfg->name, d->skip->port));
 	json_object_set_new(br, "ports", b.ports);
+	json_object_set_new(br, "flows", vsd_flows_db(d->vsd, cfg->name));
 	json_array_append_new(d->bridges, br);
 	return 0;
 }
@@ -113,8 +114,8 @@ db_write_skip(struct vsd *vsd, const struct db_skip *skip, char *err, size_t err
 	return ret;
 }
 
-static int
-db_write(struct vsd *vsd, char *err, size_t errlen)
+int
+vsd_db_write(struct vsd *vsd, char *err, size_t errlen)
 {
 	static const struct db_skip none;
 
@@ -158,7 +159,7 @@ m_bridge_add(void *ctx, json_t *params, json_t **result, char *err, size_t errle
 	ret = dp_bridge_add(&cfg, err, errlen);
 	if (ret != 0)
 		return ret;
-	ret = db_write(vsd, err, errlen);
+	ret = vsd_db_write(vsd, err, errlen);
 	if (ret != 0) {
 		dp_bridge_del(cfg.name, e2, sizeof(e2));
 		return ret;
@@ -191,7 +192,7 @@ m_bridge_set(void *ctx, json_t *params, json_t **result, char *err, size_t errle
 	ret = dp_bridge_set(&cfg, err, errlen);
 	if (ret != 0)
 		return ret;
-	ret = db_write(vsd, err, errlen);
+	ret = vsd_db_write(vsd, err, errlen);
 	if (ret != 0) {
 		dp_bridge_set(&old, e2, sizeof(e2));
 		return ret;
@@ -232,14 +233,19 @@ m_bridge_del(void *ctx, json_t *params, json_t **result, char *err, size_t errle
 		return ret;
 	ret = dp_bridge_del(name, err, errlen);
 	if (ret != 0) {
-		db_write(vsd, e2, sizeof(e2));
+		vsd_db_write(vsd, e2, sizeof(e2));
 		return ret;
 	}
-	/* Failed ports of this bridge go with it. */
+	/* Failed ports and flows of this bridge go with it. */
 	for (i = json_array_size(vsd->failed_ports); i-- > 0;) {
 		f = json_array_get(vsd->failed_ports, i);
 		if (strcmp(json_string_value(json_object_get(f, "bridge")), name) == 0)
 			json_array_remove(vsd->failed_ports, i);
+	}
+	for (i = json_array_size(vsd->failed_flows); i-- > 0;) {
+		f = json_array_get(vsd->failed_flows, i);
+		if (strcmp(json_string_value(json_object_get(f, "bridge")), name) == 0)
+			json_array_remove(vsd->failed_flows, i);
 	}
 	*result = json_object();
 	return 0;
@@ -351,7 +357,7 @@ m_port_add(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 	ret = dp_port_add(bridge, &cfg, err, errlen);
 	if (ret != 0)
 		return ret;
-	ret = db_write(vsd, err, errlen);
+	ret = vsd_db_write(vsd, err, errlen);
 	if (ret != 0) {
 		dp_port_del(cfg.name, e2, sizeof(e2));
 		return ret;
@@ -387,7 +393,7 @@ m_port_set(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 	if (ret == 0)
 		ret = dp_port_set(&cfg, err, errlen);
 	if (ret == 0) {
-		ret = db_write(vsd, err, errlen);
+		ret = vsd_db_write(vsd, err, errlen);
 		if (ret != 0)
 			dp_port_set(&info->cfg, e2, sizeof(e2));
 	}
@@ -433,7 +439,7 @@ m_port_del(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 	} else {
 		ret = dp_port_del(name, err, errlen);
 		if (ret != 0) {
-			db_write(vsd, e2, sizeof(e2));
+			vsd_db_write(vsd, e2, sizeof(e2));
 			return ret;
 		}
 	}
@@ -672,7 +678,7 @@ m_fdb_add(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 	if (ret == 0)
 		ret = dp_fdb_add_static(bridge, &mac, vlan, port, err, errlen);
 	if (ret == 0) {
-		ret = db_write(vsd, err, errlen);
+		ret = vsd_db_write(vsd, err, errlen);
 		if (ret != 0)
 			dp_fdb_del(bridge, &mac, vlan, e2, sizeof(e2));
 	}
@@ -694,7 +700,7 @@ m_fdb_del(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 	if (ret == 0)
 		ret = dp_fdb_del(bridge, &mac, vlan, err, errlen);
 	if (ret == 0)
-		ret = db_write(vsd, err, errlen);
+		ret = vsd_db_write(vsd, err, errlen);
 	if (ret == 0)
 		*result = json_object();
 	return ret;
@@ -928,6 +934,9 @@ const struct ctl_method vsd_methods[] = {
 	{ "port.del", m_port_del },
 	{ "port.list", m_port_list },
 	{ "port.stats", m_port_stats },
+	{ "flow.add", vsd_m_flow_add },
+	{ "flow.del", vsd_m_flow_del },
+	{ "flow.dump", vsd_m_flow_dump },
 	{ "fdb.show", m_fdb_show },
 	{ "fdb.flush", m_fdb_flush },
 	{ "fdb.add", m_fdb_add },
@@ -963,13 +972,9 @@ vsd_restore(struct vsd *vsd, char *err, size_t errlen)
 	bridges = json_object_get(doc, "bridges");
 	json_array_foreach(bridges, i, br) {
 		struct dp_bridge_cfg bc;
-		json_t *copy = json_deep_copy(br);
 
-		dp_bridge_cfg_init(&bc);
-		json_object_del(copy, "ports");
-		json_object_del(copy, "static_macs");
-		vsd_bridge_cfg_from_json(copy, &bc, e, sizeof(e));
-		json_decref(copy);
+		/* Validated whole above: this cannot fail. */
+		vsd_db_bridge_cfg(br, &bc, e, sizeof(e));
 		ret = dp_bridge_add(&bc, e, sizeof(e));
 		if (ret != 0) {
 			snprintf(err, errlen, "db: bridge %s: %s", bc.name, e);
@@ -993,6 +998,7 @@ vsd_restore(struct vsd *vsd, char *err, size_t errlen)
 			}
 		}
 		static_macs_restore(bc.name, json_object_get(br, "static_macs"));
+		vsd_flows_restore(vsd, bc.name, json_object_get(br, "flows"));
 	}
 	json_decref(doc);
 	return 0;

@@ -112,8 +112,8 @@ restore_rules(const char *bridge, struct saved_rules *s)
 		fprintf(stderr, "edgeplane-vswitchd: %s: cannot restore flows: %s\n", bridge, e);
 }
 
-static int
-m_flow_add(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+int
+vsd_m_flow_add(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
 	static const char *const keys[] = { "bridge", "flow", "flows", NULL };
 	struct vsd *vsd = ctx;
@@ -186,8 +186,8 @@ del_select(const struct vsw_flow_rule *rule, void *arg)
 	return vsd_flow_match_covers(&d->match.match, rule);
 }
 
-static int
-m_flow_del(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+int
+vsd_m_flow_del(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
 	static const char *const keys[] = { "bridge", "match", "strict", NULL };
 	struct vsd *vsd = ctx;
@@ -261,8 +261,8 @@ dump_one(const struct dp_flow_info *info, void *arg)
 	return 0;
 }
 
-static int
-m_flow_dump(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+int
+vsd_m_flow_dump(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
 	static const char *const keys[] = { "bridge", NULL };
 	char bridge[DP_NAME_SIZE];
@@ -289,12 +289,6 @@ m_flow_dump(void *ctx, json_t *params, json_t **result, char *err, size_t errlen
 	return 0;
 }
 
-const struct ctl_method vsd_flow_methods[] = {
-	{ "flow.add", m_flow_add },
-	{ "flow.del", m_flow_del },
-	{ "flow.dump", m_flow_dump },
-	{ NULL, NULL },
-};
 
 /* ------------------------------------------------------------------------ */
 /* The db                                                                    */

@@ -444,6 +444,7 @@ dp_bridge_del(const char *name, char *err, size_t errlen)
 	for (i = 0; i < n; i++)
 		port_free(gone[i]);
 	vsw_fdb_free(br->fdb);
+	dp_flow_bridge_free(br);
 	free(br);
 	return 0;
 }
@@ -569,6 +570,21 @@ unpublish_port(struct dp_port *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* Does @p rule name port @p arg (a struct dp_port) in its match or actions? */
+static bool
+rule_uses_port(const struct vsw_flow_rule *rule, void *arg)
+{
+	const struct dp_port *p = arg;
+	uint8_t i;
+
+	if (rule->match.mask.in_port != 0 && rule->match.key.in_port == p->id)
+		return true;
+	for (i = 0; i < rule->n_actions; i++)
+		if (rule->actions[i].type == VSW_ACT_OUTPUT && rule->actions[i].port == p->id)
+			return true;
+	return false;
+}
+
 int
 dp_port_del(const char *name, char *err, size_t errlen)
 {
@@ -578,6 +594,16 @@ dp_port_del(const char *name, char *err, size_t errlen)
 	if (p == NULL) {
 		snprintf(err, errlen, "no port named %s", name);
 		return -ENOENT;
+	}
+	if (dp.bridges[p->bridge]->n_rules > 0) {
+		uint32_t n_flows = 0;
+
+		ret = dp_flow_del(dp.bridges[p->bridge]->cfg.name, rule_uses_port, p, &n_flows, err,
+				  errlen);
+		if (ret != 0)
+			return ret;
+		if (n_flows > 0)
+			DP_LOG(INFO, "port %s: %u flow rule(s) naming it deleted", name, n_flows);
 	}
 	ret = unpublish_port(p, err, errlen);
 	if (ret != 0)

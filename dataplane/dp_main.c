@@ -77,6 +77,12 @@ dp_init(int argc, char **argv, const struct dp_params *params, char *err, size_t
 		return -ENOMEM;
 	}
 	vhu_init();
+	if (dp_flow_init() != 0) {
+		snprintf(err, errlen, "out of memory for flow ids");
+		rte_free(dp.qsbr);
+		rte_eal_cleanup();
+		return -ENOMEM;
+	}
 	dp.now = monotonic_seconds();
 
 	/* An empty snapshot, so PMDs always have one. */

@@ -198,7 +198,7 @@ test_format_roundtrip(void **state)
 		"priority=100,in_port=vh0,dl_type=0x0800,nw_dst=10.0.0.0/24,actions=output:vh1",
 		"priority=5,dl_src=02:00:00:00:00:01,dl_dst=01:00:5e:00:00:00/ff:ff:ff:00:00:00,"
 		"actions=flood",
-		"priority=7,dl_vlan=10,dl_vlan_pcp=3,actions=strip_vlan,output:up0",
+		"priority=7,dl_vlan=10,dl_vlan_pcp=3,actions=pop_vlan,output:up0",
 		"priority=7,dl_vlan=none,actions=push_vlan:30,normal",
 		"priority=9,dl_type=0x86dd,ipv6_src=2001:db8::/32,ipv6_dst=::1,nw_proto=6,tp_dst=22,"
 		"actions=drop",
