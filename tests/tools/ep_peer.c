@@ -9,11 +9,21 @@
  *   ep-peer [EAL options] -- [--announce] [--send P:N[:DST[:VLAN[:LEN]]]]...
  *           [--rate PPS] [--duration SEC] [--rx-time MS] [--wait-link SEC]
  *           [--queues Q] [--storm P:N]
+ *           [--ip SRC,DST,PROTO,SPORT,DPORT[,TTL]] [--arp P:SENDER_IP:TARGET_IP]
  *
  * --queues Q opens Q rx/tx queue pairs per port (virtio-user queues=Q) and
  * spreads each send over them burst by burst. --storm P:N stops and restarts
  * port P N times while the sends run (the switch sees N device
  * destroy/new cycles); P sends nothing meanwhile.
+ *
+ * --ip makes the --send before it an IPv4 flow: ethertype 0x0800, an IPv4
+ * header (TTL default 64, valid checksum), a UDP (8 bytes) or TCP (20 bytes)
+ * header for proto udp/tcp (or a number), then the usual payload. On
+ * receive, IPv4 frames carrying a test payload are checked like the others
+ * and also counted by TTL (rx_ttl) and bad header checksum (rx_ip_bad_csum).
+ * --arp sends one ARP request for TARGET_IP from port P before the sends and
+ * counts the ARP replies each port gets (rx_arp_replies, arp_reply_mac).
+ * These report fields appear only when --ip or --arp is given.
  *
  * Frames carry ethertype 0x88b5 and a payload of a magic, the sender port,
  * a sequence number, the length and a byte pattern, so a receiver detects
@@ -28,12 +38,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
+#include <rte_arp.h>
 #include <rte_cycles.h>
 #include <rte_dev.h>
 #include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 
 #define MAX_PORTS 8
@@ -43,12 +57,20 @@
 #define PEER_ETHERTYPE 0x88b5
 #define MAGIC 0x45505045u	/* "EPPE" */
 
+struct ip_spec {
+	bool on;
+	rte_be32_t src, dst;
+	uint8_t proto, ttl;
+	uint16_t sport, dport;
+};
+
 struct send_spec {
 	uint16_t port;
 	uint64_t count;		/* 0 with --duration: until time runs out */
 	struct rte_ether_addr dst;
 	int vlan;		/* -1: untagged */
 	uint16_t len;		/* frame length without CRC */
+	struct ip_spec ip;	/* --ip: an IPv4 flow */
 };
 
 struct port_stats {
@@ -57,6 +79,9 @@ struct port_stats {
 	uint64_t rx_bytes;
 	uint32_t rx_vlan[4096];	/* tagged test frames by VLAN id */
 	uint64_t rxq[MAX_QUEUES], txq[MAX_QUEUES];
+	uint64_t rx_ttl[256];	/* IPv4 test frames by TTL */
+	uint64_t rx_ip_bad_csum, rx_arp_replies;
+	struct rte_ether_addr arp_reply_mac;
 };
 
 struct peer_payload {
@@ -72,6 +97,71 @@ static struct port_stats stats[MAX_PORTS];
 static struct rte_ether_addr macs[MAX_PORTS];
 static volatile sig_atomic_t quit;
 static uint16_t n_queues = 1;
+static bool ip_report;		/* --ip or --arp: report the IPv4/ARP fields */
+
+/* SRC,DST,PROTO,SPORT,DPORT[,TTL] */
+static int
+parse_ip(const char *arg, struct ip_spec *ip)
+{
+	char buf[128], *tok, *save = NULL;
+	struct in_addr a;
+	int field = 0;
+	long v;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->on = true;
+	ip->ttl = 64;
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		switch (field++) {
+		case 0:
+		case 1:
+			if (inet_pton(AF_INET, tok, &a) != 1)
+				return -EINVAL;
+			if (field == 1)
+				ip->src = a.s_addr;
+			else
+				ip->dst = a.s_addr;
+			break;
+		case 2:
+			if (strcmp(tok, "udp") == 0)
+				v = IPPROTO_UDP;
+			else if (strcmp(tok, "tcp") == 0)
+				v = IPPROTO_TCP;
+			else
+				v = strtol(tok, NULL, 10);
+			if (v < 0 || v > 255)
+				return -EINVAL;
+			ip->proto = (uint8_t)v;
+			break;
+		case 3:
+		case 4:
+			v = strtol(tok, NULL, 10);
+			if (v < 0 || v > 65535)
+				return -EINVAL;
+			if (field == 4)
+				ip->sport = (uint16_t)v;
+			else
+				ip->dport = (uint16_t)v;
+			break;
+		case 5:
+			v = strtol(tok, NULL, 10);
+			if (v < 0 || v > 255)
+				return -EINVAL;
+			ip->ttl = (uint8_t)v;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return field >= 5 ? 0 : -EINVAL;
+}
+
+static uint16_t
+l4_size(uint8_t proto)
+{
+	return proto == IPPROTO_UDP ? 8 : proto == IPPROTO_TCP ? 20 : 0;
+}
 
 static void
 on_signal(int sig)
@@ -126,16 +216,23 @@ parse_send(const char *arg, struct send_spec *s)
 
 static struct rte_mbuf *
 build_frame(struct rte_mempool *mp, uint16_t port, const struct rte_ether_addr *dst, int vlan,
-	    uint16_t len, uint64_t seq)
+	    uint16_t len, uint64_t seq, const struct ip_spec *ip)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
 	struct rte_ether_hdr *eh;
 	struct peer_payload *pl;
 	uint8_t *p;
-	uint16_t hdr = vlan >= 0 ? 18 : 14, i;
+	uint16_t hdr = vlan >= 0 ? 18 : 14, l2 = hdr, i;
+	uint16_t etype = PEER_ETHERTYPE;
 
 	if (m == NULL)
 		return NULL;
+	if (ip != NULL && ip->on) {
+		hdr += sizeof(struct rte_ipv4_hdr) + l4_size(ip->proto);
+		etype = RTE_ETHER_TYPE_IPV4;
+		if (len < hdr + sizeof(*pl))
+			len = hdr + sizeof(*pl);
+	}
 	if (len > rte_pktmbuf_tailroom(m)) {
 		/* Jumbo: a chain of segments. */
 		struct rte_mbuf *seg = m;
@@ -172,9 +269,33 @@ build_frame(struct rte_mempool *mp, uint16_t port, const struct rte_ether_addr *
 
 			eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 			vh->vlan_tci = rte_cpu_to_be_16((uint16_t)vlan);
-			vh->eth_proto = rte_cpu_to_be_16(PEER_ETHERTYPE);
+			vh->eth_proto = rte_cpu_to_be_16(etype);
 		} else {
-			eh->ether_type = rte_cpu_to_be_16(PEER_ETHERTYPE);
+			eh->ether_type = rte_cpu_to_be_16(etype);
+		}
+		if (ip != NULL && ip->on) {
+			struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(frame + l2);
+			uint8_t *l4 = (uint8_t *)(ih + 1);
+
+			memset(ih, 0, sizeof(*ih) + l4_size(ip->proto));
+			ih->version_ihl = RTE_IPV4_VHL_DEF;
+			ih->total_length = rte_cpu_to_be_16((uint16_t)(len - l2));
+			ih->packet_id = rte_cpu_to_be_16((uint16_t)seq);
+			ih->time_to_live = ip->ttl;
+			ih->next_proto_id = ip->proto;
+			ih->src_addr = ip->src;
+			ih->dst_addr = ip->dst;
+			ih->hdr_checksum = rte_ipv4_cksum(ih);
+			if (l4_size(ip->proto) > 0) {
+				/* UDP and TCP both start with the two ports. */
+				((rte_be16_t *)l4)[0] = rte_cpu_to_be_16(ip->sport);
+				((rte_be16_t *)l4)[1] = rte_cpu_to_be_16(ip->dport);
+			}
+			if (ip->proto == IPPROTO_UDP)
+				((rte_be16_t *)l4)[2] =
+					rte_cpu_to_be_16((uint16_t)(len - l2 - sizeof(*ih)));
+			if (ip->proto == IPPROTO_TCP)
+				l4[12] = 5 << 4;	/* data offset: 5 words */
 		}
 		pl = (struct peer_payload *)(frame + hdr);
 		pl->magic = MAGIC;
@@ -206,6 +327,8 @@ check_frame(uint16_t port, struct rte_mbuf *m)
 	const struct peer_payload *pl;
 	uint16_t hdr = 14, etype, i;
 	uint32_t len = rte_pktmbuf_pkt_len(m);
+	bool ip_bad = false;
+	int ttl;
 	const uint8_t *p;
 
 	st->rx++;
@@ -226,6 +349,28 @@ check_frame(uint16_t port, struct rte_mbuf *m)
 	} else {
 		st->rx_untagged++;
 	}
+	if (etype == RTE_ETHER_TYPE_ARP && len >= hdr + sizeof(struct rte_arp_hdr)) {
+		const struct rte_arp_hdr *ah = (const void *)((const uint8_t *)eh + hdr);
+
+		if (ah->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY)) {
+			st->rx_arp_replies++;
+			st->arp_reply_mac = ah->arp_data.arp_sha;
+		}
+	}
+	ttl = -1;
+	if (etype == RTE_ETHER_TYPE_IPV4 && len >= hdr + sizeof(struct rte_ipv4_hdr)) {
+		/* An IPv4 test frame: the payload follows the IPv4 and L4 headers. */
+		const struct rte_ipv4_hdr *ih = (const void *)((const uint8_t *)eh + hdr);
+		uint16_t ihl = (uint16_t)((ih->version_ihl & 0xf) * 4);
+
+		if ((ih->version_ihl >> 4) == 4 && ihl >= sizeof(*ih) &&
+		    len >= hdr + ihl + l4_size(ih->next_proto_id) + sizeof(*pl)) {
+			ip_bad = rte_raw_cksum(ih, ihl) != 0xffff;
+			ttl = ih->time_to_live;
+			hdr += ihl + l4_size(ih->next_proto_id);
+			etype = PEER_ETHERTYPE;
+		}
+	}
 	pl = (const void *)((const uint8_t *)eh + hdr);
 	if (etype != PEER_ETHERTYPE || pl->magic != MAGIC) {
 		st->rx_other++;
@@ -243,6 +388,10 @@ check_frame(uint16_t port, struct rte_mbuf *m)
 		}
 	}
 	st->rx_from[pl->port]++;
+	if (ttl >= 0) {
+		st->rx_ttl[ttl]++;
+		st->rx_ip_bad_csum += ip_bad;
+	}
 }
 
 static void
@@ -297,7 +446,21 @@ print_json(uint16_t n_ports)
 		printf("],\"txq\":[");
 		for (q = 0; q < n_queues; q++)
 			printf("%s%" PRIu64, q ? "," : "", st->txq[q]);
-		printf("]}");
+		printf("]");
+		if (ip_report) {
+			rte_ether_format_addr(mac, sizeof(mac), &st->arp_reply_mac);
+			printf(",\"rx_ip_bad_csum\":%" PRIu64 ",\"rx_arp_replies\":%" PRIu64
+			       ",\"arp_reply_mac\":\"%s\",\"rx_ttl\":{",
+			       st->rx_ip_bad_csum, st->rx_arp_replies, mac);
+			for (unsigned int t = 0, first = 1; t < 256; t++) {
+				if (st->rx_ttl[t] == 0)
+					continue;
+				printf("%s\"%u\":%" PRIu64, first ? "" : ",", t, st->rx_ttl[t]);
+				first = 0;
+			}
+			printf("}");
+		}
+		printf("}");
 	}
 	printf("]}\n");
 	fflush(stdout);
@@ -364,12 +527,16 @@ main(int argc, char **argv)
 		{ "wait-link", required_argument, NULL, 'w' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "storm", required_argument, NULL, 'S' },
+		{ "ip", required_argument, NULL, 'i' },
+		{ "arp", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rte_mempool *mp;
 	uint64_t rate = 0, duration = 0, rx_ms = 1000, wait_link = 10, hz, deadline;
 	bool announce = false;
 	int storm_port = -1;
+	int arp_port = -1;
+	struct in_addr arp_sip, arp_tip;
 	uint64_t storm_left = 0, storm_done = 0;
 	uint16_t n_ports, p;
 	int ret, c;
@@ -419,6 +586,34 @@ main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'i':
+			if (n_sends == 0 || parse_ip(optarg, &sends[n_sends - 1].ip) != 0) {
+				fprintf(stderr, "ep-peer: bad --ip %s (after a --send)\n", optarg);
+				return 2;
+			}
+			ip_report = true;
+			break;
+		case 'A': {
+			char buf[64], *a, *b;
+
+			snprintf(buf, sizeof(buf), "%s", optarg);
+			a = strchr(buf, ':');
+			b = a != NULL ? strchr(a + 1, ':') : NULL;
+			if (b == NULL) {
+				fprintf(stderr, "ep-peer: bad --arp %s\n", optarg);
+				return 2;
+			}
+			*a++ = '\0';
+			*b++ = '\0';
+			arp_port = atoi(buf);
+			if (arp_port < 0 || arp_port >= MAX_PORTS || inet_pton(AF_INET, a, &arp_sip) != 1 ||
+			    inet_pton(AF_INET, b, &arp_tip) != 1) {
+				fprintf(stderr, "ep-peer: bad --arp %s\n", optarg);
+				return 2;
+			}
+			ip_report = true;
+			break;
+		}
 		default:
 			return 2;
 		}
@@ -477,7 +672,7 @@ main(int argc, char **argv)
 
 		memset(&bcast, 0xff, sizeof(bcast));
 		for (p = 0; p < n_ports; p++) {
-			struct rte_mbuf *m = build_frame(mp, p, &bcast, -1, 60, 0);
+			struct rte_mbuf *m = build_frame(mp, p, &bcast, -1, 60, 0, NULL);
 
 			if (m != NULL && rte_eth_tx_burst(p, 0, &m, 1) == 1)
 				stats[p].tx++;
@@ -489,6 +684,38 @@ main(int argc, char **argv)
 			poll_rx(n_ports);
 		/* Announcements are not part of what the caller counts. */
 		memset(stats, 0, sizeof(stats));
+	}
+
+	if (arp_port >= 0 && arp_port < n_ports) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+		struct rte_ether_hdr *eh;
+		struct rte_arp_hdr *ah;
+
+		if (m != NULL && rte_pktmbuf_append(m, 60) != NULL) {
+			eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+			memset(eh, 0, 60);
+			memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
+			eh->src_addr = macs[arp_port];
+			eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+			ah = (struct rte_arp_hdr *)(eh + 1);
+			ah->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+			ah->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+			ah->arp_hlen = 6;
+			ah->arp_plen = 4;
+			ah->arp_opcode = RTE_BE16(RTE_ARP_OP_REQUEST);
+			ah->arp_data.arp_sha = macs[arp_port];
+			ah->arp_data.arp_sip = arp_sip.s_addr;
+			ah->arp_data.arp_tip = arp_tip.s_addr;
+			if (rte_eth_tx_burst((uint16_t)arp_port, 0, &m, 1) != 1)
+				rte_pktmbuf_free(m);
+		} else {
+			rte_pktmbuf_free(m);
+		}
+		/* Wait (bounded) for the reply; later ones are counted too. */
+		deadline = rte_get_tsc_cycles() + hz;
+		while (rte_get_tsc_cycles() < deadline && !quit &&
+		       stats[arp_port].rx_arp_replies == 0)
+			poll_rx(n_ports);
 	}
 
 	{
@@ -540,7 +767,7 @@ main(int argc, char **argv)
 					n = (uint16_t)RTE_MIN((uint64_t)n, s->count - sent[i]);
 				for (k = 0; k < n; k++) {
 					burst[k] = build_frame(mp, s->port, &s->dst, s->vlan, s->len,
-							       seq++);
+							       seq++, &s->ip);
 					if (burst[k] == NULL)
 						break;
 				}
