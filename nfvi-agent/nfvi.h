@@ -21,7 +21,8 @@
  *   -ENOENT  no such VNF                                   -> 404 "not_found"
  *   -EEXIST  a VNF with that name exists                   -> 409 "exists"
  *   -ENOSPC  not enough free resources on any NUMA node    -> 409 "insufficient_resources"
- *   -ENOTSUP the action is not implemented yet             -> 501 "not_implemented"
+ *   -EBUSY   the VNF is mid-operation (allocating, releasing) -> 409 "busy"
+ *   -ENOTSUP the action needs a hypervisor (vm_backend none) -> 501 "not_implemented"
  *   other    the agent failed (I/O, netlink, ...)          -> 500 "internal"
  */
 #ifndef NFVI_H
@@ -204,6 +205,7 @@ struct nfvi_nic_desc {
 	bool spoofchk;				/**< sriov-vf; default true */
 	bool trust;				/**< sriov-vf; default false */
 	unsigned int max_rate_mbps;		/**< sriov-vf; 0 = unlimited */
+	unsigned int queues;			/**< vhost-user: queue pairs 1..8; default 1 */
 };
 
 /** A validated VNF descriptor. */
@@ -439,6 +441,8 @@ struct nfvi_config {
 	struct nfvi_reservation res;
 	bool unix_auth;			/**< require the token on the unix socket; default true */
 	char vf_backend[16];		/**< "netlink" (default) or "fake" */
+	char vm_backend[16];		/**< "libvirt" (default) or "none" (allocation only) */
+	char accel[8];			/**< "auto" (default: KVM only if it probes usable), "kvm", "tcg" */
 };
 
 /** Fill @p cfg with the defaults for a real host. */
@@ -454,6 +458,128 @@ void nfvi_config_defaults(struct nfvi_config *cfg);
 int nfvi_config_load(struct nfvi_config *cfg, const char *path, char *err, size_t errlen);
 
 struct nfvi_agent;
+
+/* ---------------------------------------------------------------------- */
+/* Guests: domain XML (nfvi_xml.c) and the hypervisor provider             */
+/* (nfvi_libvirt.c)                                                       */
+
+/** XML namespace of the agent's domain metadata. */
+#define NFVI_NS_VNF "https://edgeplane/ns/vnf/1"
+/** Longest vhost-user socket path (sun_path - 1). */
+#define NFVI_SOCK_PATH_MAX 107
+/** A record id / domain UUID "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" plus NUL. */
+#define NFVI_UUID_SIZE 37
+/** Domain names are "ep-<vnf>". */
+#define NFVI_DOMAIN_PREFIX "ep-"
+
+/** One NIC of a domain. */
+struct nfvi_dom_nic {
+	enum nfvi_nic_type type;
+	char mac[NFVI_MAC_SIZE];		/**< guest MAC */
+	char path[NFVI_SOCK_PATH_MAX + 1];	/**< vhost-user: socket QEMU serves */
+	unsigned int queues;			/**< vhost-user: queue pairs, 1..8 */
+	char pci[NFVI_PCI_ADDR_SIZE];		/**< sriov-vf: the VF's PCI address */
+};
+
+/** Everything the domain XML is built from (no request string is pasted). */
+struct nfvi_dom_spec {
+	char name[NFVI_NAME_MAX + 4];		/**< domain name, "ep-<vnf>" */
+	char vnf[NFVI_NAME_MAX + 1];		/**< VNF name (metadata) */
+	char id[NFVI_UUID_SIZE];		/**< record id = domain UUID (metadata) */
+	bool kvm;				/**< type='kvm'; false: type='qemu' (TCG) + workarounds */
+	unsigned int vcpus;
+	unsigned int memory_mb;
+	struct nfvi_placement pl;		/**< pins, node, page size */
+	const char *kernel;			/**< borrowed; NULL with disk */
+	const char *initrd;			/**< borrowed; may be NULL */
+	const char *cmdline;			/**< borrowed; may be NULL */
+	const char *disk;			/**< borrowed; NULL with kernel */
+	char console_log[PATH_MAX];		/**< serial console (ttyS0) file */
+	unsigned int n_nics;
+	struct nfvi_dom_nic nics[NFVI_MAX_NICS];
+};
+
+/**
+ * Build the libvirt domain XML for @p s with libxml2's xmlTextWriter (every
+ * value escaped): memoryBacking (hugepages of the placement's size on guest
+ * cell 0, or memfd for small pages; shared access), one guest NUMA cell with
+ * memAccess='shared', numatune strict on the placement's node, vcpupin per
+ * vCPU and emulatorpin, kernel/initrd/cmdline or a virtio disk, vhostuser
+ * interfaces in server mode (virtio, queues, 1024-entry rings), hostdev
+ * interfaces for VFs, a serial console to a file and the edgeplane metadata.
+ * Under TCG (!kvm) the MSI-X workaround: " pci=nomsi" appended to the
+ * kernel command line, or for a disk boot a <qemu:override> setting
+ * vectors=0 on each vhost-user NIC.
+ * @return a malloc'd NUL-terminated document, or NULL with errno set
+ *         (EINVAL: bad PCI address or an empty spec; ENOMEM).
+ */
+char *nfvi_domain_xml(const struct nfvi_dom_spec *s, char *err, size_t errlen);
+
+/**
+ * Build a <domainsnapshot> with @p name whose memory goes to the external
+ * file @p memory_file. @return malloc'd XML, or NULL with errno set.
+ */
+char *nfvi_snapshot_xml(const char *name, const char *memory_file);
+
+/**
+ * Parse the edgeplane metadata element (as virDomainGetMetadata returns it)
+ * into the VNF name and record id. @return 0 or -EINVAL.
+ */
+int nfvi_metadata_parse(const char *xml, char *vnf, size_t vnf_size, char *id, size_t id_size);
+
+/**
+ * How guests are run. Every member is mandatory; `dom` is a domain name.
+ * Functions return 0 or -errno with a reason in err: -ENOENT for an
+ * unknown domain, -EIO for anything the hypervisor refused.
+ */
+struct nfvi_hv_ops {
+	const char *name;	/**< "libvirt" */
+	/** Define (persistently) the domain @p xml; replaces a definition of the same name. */
+	int (*define)(void *ctx, const char *xml, char *err, size_t errlen);
+	/** Start @p dom; 0 if it already runs. With vhost-user server NICs this blocks until the switch connects. */
+	int (*start)(void *ctx, const char *dom, char *err, size_t errlen);
+	/** Shut @p dom down: ACPI, then destroy after @p grace_ms (0: destroy at once); 0 if not running. */
+	int (*stop)(void *ctx, const char *dom, unsigned int grace_ms, char *err, size_t errlen);
+	/** Destroy and undefine @p dom with its managed save and snapshot metadata; 0 if it does not exist. */
+	int (*remove)(void *ctx, const char *dom, char *err, size_t errlen);
+	/** @p dom's state ("running", "shutoff", "paused", ...) into @p buf; -ENOENT when undefined. */
+	int (*state)(void *ctx, const char *dom, char *buf, size_t size);
+	/** A new array of {"domain", "vnf", "id", "active"} for every domain with edgeplane metadata. */
+	int (*list)(void *ctx, json_t **doms, char *err, size_t errlen);
+	/** Create the snapshot @p xml of @p dom. */
+	int (*snapshot)(void *ctx, const char *dom, const char *xml, char *err, size_t errlen);
+	/** Live-migrate @p dom to @p uri (peer to peer), with @p dest_xml when not NULL. */
+	int (*migrate)(void *ctx, const char *dom, const char *uri, const char *dest_xml, char *err,
+		       size_t errlen);
+};
+
+/** The libvirt provider; its ctx is a struct nfvi_libvirt. */
+extern const struct nfvi_hv_ops nfvi_hv_libvirt_ops;
+struct nfvi_libvirt;
+/** A libvirt context for @p uri; connects lazily (and again after a lost connection). */
+struct nfvi_libvirt *nfvi_libvirt_new(const char *uri);
+/** Close and free. NULL is accepted. */
+void nfvi_libvirt_free(struct nfvi_libvirt *lv);
+
+/**
+ * Whether KVM can run a guest here: /dev/kvm opens, the API version is 12,
+ * a VM and a vCPU can be created, and the MSRs QEMU's "-cpu host" writes
+ * (IA32_ARCH_CAPABILITIES, 0x10a, when the host lists it) are accepted
+ * (a PVM /dev/kvm refuses it and QEMU aborts).
+ */
+bool nfvi_kvm_usable(void);
+
+/** Providers an agent uses; NULL members select the configured default. */
+struct nfvi_providers {
+	const struct nfvi_vf_ops *vf_ops;
+	void *vf_ctx;
+	const struct nfvi_hv_ops *hv_ops;	/**< NULL: cfg->vm_backend */
+	void *hv_ctx;
+};
+
+/** nfvi_agent_create() with explicit providers (tests). */
+struct nfvi_agent *nfvi_agent_create_with(const struct nfvi_config *cfg,
+					  const struct nfvi_providers *p, char *err, size_t errlen);
 
 /**
  * Create the agent: read the inventory, open the journal, replay it and
@@ -488,11 +614,14 @@ json_t *nfvi_agent_vnf_get(struct nfvi_agent *agent, const char *name);
 json_t *nfvi_agent_vnf_list(struct nfvi_agent *agent);
 
 /**
- * Run an action ({"action":"start|stop|snapshot|migrate"}) on VNF @p name.
- * @return -EINVAL (bad body), -ENOENT, or -ENOTSUP (not implemented yet).
+ * Run an action ({"action":"start|stop|snapshot|migrate", ...}) on VNF @p name
+ * (docs/agent.md lists the keys of each).
+ * @param result  set to a new reference to the action's result object, or NULL.
+ * @return 0, -EINVAL (bad body), -ENOENT, -ENOTSUP (vm_backend none), or
+ *         the hypervisor's -errno.
  */
 int nfvi_agent_vnf_action(struct nfvi_agent *agent, const char *name, const json_t *body,
-			  char *err, size_t errlen);
+			  json_t **result, char *err, size_t errlen);
 
 /** The capacity view (GET /v1/inventory), a new reference. */
 json_t *nfvi_agent_inventory(struct nfvi_agent *agent);

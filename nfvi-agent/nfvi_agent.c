@@ -23,34 +23,13 @@
 
 #include "nfvi_priv.h"
 
-#define MAX_HTTP_CODES 32
-
-struct nfvi_agent {
-	struct nfvi_config cfg;
-	struct nfvi_inventory *inv;
-	struct nfvi_journal *journal;
-	json_t *vnfs;				/* name -> record */
-	const struct nfvi_vf_ops *vf_ops;
-	void *vf_ctx;
-	struct nfvi_vf_nl nl;			/* context when vf_backend is netlink */
-	struct nfvi_vf_fake fake;		/* context when vf_backend is fake */
-	unsigned long crash_at;			/* EDGEPLANE_AGENT_CRASH_AT, 0 = off */
-	unsigned long crash_step;
-	uint64_t ops[2][5];			/* [create|delete][result] */
-	unsigned int n_http;
-	struct {
-		unsigned int code;
-		uint64_t count;
-	} http[MAX_HTTP_CODES];
-};
-
 enum { OP_CREATE, OP_DELETE };
 enum { RES_OK, RES_INVALID, RES_CONFLICT, RES_INSUFFICIENT, RES_ERROR };
 static const char *const op_names[] = { "create", "delete" };
 static const char *const res_names[] = { "ok", "invalid", "conflict", "insufficient", "error" };
 
-static void
-crash_point(struct nfvi_agent *a, const char *what)
+void
+nfvi_agent_crash_point(struct nfvi_agent *a, const char *what)
 {
 	a->crash_step++;
 	if (a->crash_at != 0 && a->crash_step == a->crash_at) {
@@ -69,6 +48,8 @@ nfvi_config_defaults(struct nfvi_config *cfg)
 	strcpy(cfg->vswitchd_socket, "/run/edgeplane/vswitchd.sock");
 	strcpy(cfg->libvirt_uri, "qemu:///system");
 	strcpy(cfg->vf_backend, "netlink");
+	strcpy(cfg->vm_backend, "libvirt");
+	strcpy(cfg->accel, "auto");
 	cfg->unix_auth = true;
 }
 
@@ -118,6 +99,18 @@ nfvi_config_load(struct nfvi_config *cfg, const char *path, char *err, size_t er
 			    strcmp(cfg->vf_backend, "fake") != 0)
 				ret = nfvi_seterr(-EINVAL, err, errlen,
 						  "config: 'vf_backend' must be netlink or fake");
+		} else if (strcmp(key, "vm_backend") == 0) {
+			ret = cfg_str(v, key, cfg->vm_backend, sizeof(cfg->vm_backend), err, errlen);
+			if (ret == 0 && strcmp(cfg->vm_backend, "libvirt") != 0 &&
+			    strcmp(cfg->vm_backend, "none") != 0)
+				ret = nfvi_seterr(-EINVAL, err, errlen,
+						  "config: 'vm_backend' must be libvirt or none");
+		} else if (strcmp(key, "accel") == 0) {
+			ret = cfg_str(v, key, cfg->accel, sizeof(cfg->accel), err, errlen);
+			if (ret == 0 && strcmp(cfg->accel, "auto") != 0 &&
+			    strcmp(cfg->accel, "kvm") != 0 && strcmp(cfg->accel, "tcg") != 0)
+				ret = nfvi_seterr(-EINVAL, err, errlen,
+						  "config: 'accel' must be auto, kvm or tcg");
 		} else if (strcmp(key, "unix_socket_auth") == 0) {
 			if (!json_is_boolean(v))
 				ret = nfvi_seterr(-EINVAL, err, errlen,
@@ -210,8 +203,8 @@ usage_of(struct nfvi_agent *a, struct nfvi_usage *u, const char *skip)
 }
 
 /* A locally administered MAC derived from the VNF name and NIC index. */
-static void
-default_mac(const char *name, int nic, uint8_t mac[6])
+void
+nfvi_default_mac(const char *name, int nic, uint8_t mac[6])
 {
 	uint64_t h = 1469598103934665603ULL;
 	const char *p;
@@ -233,7 +226,7 @@ vf_config_of(const struct nfvi_vnf_desc *d, const struct nfvi_vf_slot *s,
 
 	memset(c, 0, sizeof(*c));
 	if (nic->mac[0] == '\0' || nfvi_mac_parse(nic->mac, c->mac) < 0)
-		default_mac(d->name, s->nic, c->mac);
+		nfvi_default_mac(d->name, s->nic, c->mac);
 	c->vlan = nic->vlan;
 	c->spoofchk = nic->spoofchk;
 	c->trust = nic->trust;
@@ -244,9 +237,9 @@ vf_config_of(const struct nfvi_vnf_desc *d, const struct nfvi_vf_slot *s,
 static const struct nfvi_vf_config vf_reset = { .spoofchk = true };
 
 /* Undo every VF of @p pl (unbind, then reset); idempotent. Returns the first error. */
-static int
-vfs_undo(struct nfvi_agent *a, const struct nfvi_placement *pl, bool crash_points, char *err,
-	 size_t errlen)
+int
+nfvi_agent_vfs_undo(struct nfvi_agent *a, const struct nfvi_placement *pl, bool crash_points,
+		    char *err, size_t errlen)
 {
 	unsigned int i;
 	int ret, first = 0;
@@ -259,20 +252,20 @@ vfs_undo(struct nfvi_agent *a, const struct nfvi_placement *pl, bool crash_point
 			first = nfvi_seterr(ret, err, errlen, "VF %s: unbind from vfio-pci: %s",
 					    s->pci, strerror(-ret));
 		if (crash_points)
-			crash_point(a, "vf unbound");
+			nfvi_agent_crash_point(a, "vf unbound");
 		ret = a->vf_ops->configure(a->vf_ctx, s->pf, s->index, &vf_reset);
 		if (ret < 0 && first == 0)
 			first = nfvi_seterr(ret, err, errlen, "VF %u of %s: reset: %s", s->index,
 					    s->pf, strerror(-ret));
 		if (crash_points)
-			crash_point(a, "vf reset");
+			nfvi_agent_crash_point(a, "vf reset");
 	}
 	return first;
 }
 
-static int
-vfs_apply(struct nfvi_agent *a, const struct nfvi_vnf_desc *d, const struct nfvi_placement *pl,
-	  bool crash_points, char *err, size_t errlen)
+int
+nfvi_agent_vfs_apply(struct nfvi_agent *a, const struct nfvi_vnf_desc *d,
+		     const struct nfvi_placement *pl, bool crash_points, char *err, size_t errlen)
 {
 	struct nfvi_vf_config c;
 	unsigned int i;
@@ -287,20 +280,20 @@ vfs_apply(struct nfvi_agent *a, const struct nfvi_vnf_desc *d, const struct nfvi
 			return nfvi_seterr(ret, err, errlen, "VF %u of %s: configure: %s", s->index,
 					   s->pf, strerror(-ret));
 		if (crash_points)
-			crash_point(a, "vf configured");
+			nfvi_agent_crash_point(a, "vf configured");
 		ret = a->vf_ops->bind(a->vf_ctx, s->pci, "vfio-pci");
 		if (ret < 0)
 			return nfvi_seterr(ret, err, errlen, "VF %s: bind to vfio-pci: %s", s->pci,
 					   strerror(-ret));
 		if (crash_points)
-			crash_point(a, "vf bound");
+			nfvi_agent_crash_point(a, "vf bound");
 	}
 	return 0;
 }
 
 /* Set @p rec's state, journal it, and keep it in memory. */
-static int
-put_state(struct nfvi_agent *a, json_t *rec, const char *state)
+int
+nfvi_agent_put_state(struct nfvi_agent *a, json_t *rec, const char *state)
 {
 	int ret;
 
@@ -338,14 +331,14 @@ static int
 recover(struct nfvi_agent *a, char *err, size_t errlen)
 {
 	struct nfvi_cpuset reserved;
-	json_t *names = json_object_iter(a->vnfs) ? json_array() : NULL;
+	json_t *names = json_array();
 	const char *name;
 	json_t *rec, *n;
 	size_t i;
 	int ret = 0;
 
 	if (names == NULL)
-		return 0;
+		return nfvi_seterr(-ENOMEM, err, errlen, "out of memory");
 	json_object_foreach(a->vnfs, name, rec)
 		json_array_append_new(names, json_string(name));
 	nfvi_reserved_cpus(a->inv, &a->cfg.res, &reserved);
@@ -364,9 +357,9 @@ recover(struct nfvi_agent *a, char *err, size_t errlen)
 		}
 		if (strcmp(state, "allocated") != 0) {
 			NFVI_LOG(LOG_NOTICE, "recovery: VNF '%s' was %s: releasing it", nm, state);
-			if (vfs_undo(a, &pl, false, why, sizeof(why)) < 0) {
+			if (nfvi_lc_undo(a, rec, &pl, false, why, sizeof(why)) < 0) {
 				NFVI_LOG(LOG_ERR, "recovery: VNF '%s': %s; kept as releasing", nm, why);
-				ret = put_state(a, rec, "releasing");
+				ret = nfvi_agent_put_state(a, rec, "releasing");
 			} else {
 				ret = drop_record(a, nm);
 			}
@@ -379,10 +372,11 @@ recover(struct nfvi_agent *a, char *err, size_t errlen)
 		if (nfvi_cpuset_intersects(&pl.cpus, &reserved))
 			NFVI_LOG(LOG_WARNING, "VNF '%s' holds CPUs now reserved for the host or PMDs",
 				 nm);
-		if (vfs_apply(a, &d, &pl, false, why, sizeof(why)) < 0)
-			NFVI_LOG(LOG_WARNING, "recovery: VNF '%s': %s", nm, why);
+		nfvi_lc_reconcile(a, rec, &d, &pl);
 	}
 	json_decref(names);
+	if (ret == 0)
+		nfvi_lc_sweep(a);
 	return ret;
 }
 
@@ -390,6 +384,17 @@ struct nfvi_agent *
 nfvi_agent_create(const struct nfvi_config *cfg, const struct nfvi_vf_ops *vf_ops, void *vf_ctx,
 		  char *err, size_t errlen)
 {
+	struct nfvi_providers p = { .vf_ops = vf_ops, .vf_ctx = vf_ctx };
+
+	return nfvi_agent_create_with(cfg, &p, err, errlen);
+}
+
+struct nfvi_agent *
+nfvi_agent_create_with(const struct nfvi_config *cfg, const struct nfvi_providers *p, char *err,
+		       size_t errlen)
+{
+	const struct nfvi_vf_ops *vf_ops = p->vf_ops;
+	void *vf_ctx = p->vf_ctx;
 	char sys[PATH_MAX];
 	struct nfvi_agent *a;
 	const char *env;
@@ -425,6 +430,24 @@ nfvi_agent_create(const struct nfvi_config *cfg, const struct nfvi_vf_ops *vf_op
 		strcpy(a->nl.sysfs_root, sys);
 		a->nl.seq = (uint32_t)time(NULL);
 	}
+	a->kvm = -1;
+	a->drift = json_object();
+	if (a->drift == NULL) {
+		ret = nfvi_seterr(-ENOMEM, err, errlen, "out of memory");
+		goto err_free_agent;
+	}
+	if (p->hv_ops != NULL) {
+		a->hv_ops = p->hv_ops;
+		a->hv_ctx = p->hv_ctx;
+	} else if (strcmp(cfg->vm_backend, "libvirt") == 0) {
+		a->lv = nfvi_libvirt_new(cfg->libvirt_uri);
+		if (a->lv == NULL) {
+			ret = nfvi_seterr(-errno, err, errlen, "libvirt: %s", strerror(errno));
+			goto err_free_agent;
+		}
+		a->hv_ops = &nfvi_hv_libvirt_ops;
+		a->hv_ctx = a->lv;
+	}
 	env = getenv("EDGEPLANE_AGENT_CRASH_AT");
 	if (env != NULL)
 		a->crash_at = strtoul(env, NULL, 10);
@@ -450,6 +473,8 @@ err_close_journal:
 err_free_inventory:
 	nfvi_inventory_free(a->inv);
 err_free_agent:
+	nfvi_libvirt_free(a->lv);
+	json_decref(a->drift);
 	free(a);
 	errno = -ret;
 	return NULL;
@@ -463,6 +488,8 @@ nfvi_agent_destroy(struct nfvi_agent *a)
 	json_decref(a->vnfs);
 	nfvi_journal_close(a->journal);
 	nfvi_inventory_free(a->inv);
+	nfvi_libvirt_free(a->lv);
+	json_decref(a->drift);
 	free(a);
 }
 
@@ -517,31 +544,37 @@ vnf_create(struct nfvi_agent *a, const json_t *json, json_t **result, char *err,
 		return nfvi_seterr(-ENOMEM, err, errlen, "out of memory");
 	}
 
-	crash_point(a, "create: placed");
-	ret = put_state(a, rec, "allocating");
+	ret = nfvi_lc_prepare(a, rec, &d, err, errlen);
+	if (ret < 0) {
+		json_decref(rec);
+		return ret;
+	}
+	nfvi_agent_crash_point(a, "create: placed");
+	ret = nfvi_agent_put_state(a, rec, "allocating");
 	if (ret < 0) {
 		json_decref(rec);
 		return nfvi_seterr(ret, err, errlen, "journal: %s", strerror(-ret));
 	}
-	crash_point(a, "create: journaled allocating");
-	ret = vfs_apply(a, &d, &pl, true, err, errlen);
+	nfvi_agent_crash_point(a, "create: journaled allocating");
+	ret = nfvi_lc_apply(a, rec, &d, &pl, err, errlen);
 	if (ret < 0) {
 		/* roll back: the VNF never existed */
-		if (vfs_undo(a, &pl, false, why, sizeof(why)) < 0 ||
+		NFVI_LOG(LOG_NOTICE, "VNF '%s': create failed (%s): rolling back", d.name, err);
+		if (nfvi_lc_undo(a, rec, &pl, false, why, sizeof(why)) < 0 ||
 		    drop_record(a, d.name) < 0) {
 			NFVI_LOG(LOG_ERR, "VNF '%s': rollback failed (%s); kept as releasing", d.name,
 				 why);
-			put_state(a, rec, "releasing");
+			nfvi_agent_put_state(a, rec, "releasing");
 		}
 		json_decref(rec);
 		return ret;
 	}
-	ret = put_state(a, rec, "allocated");
+	ret = nfvi_agent_put_state(a, rec, "allocated");
 	if (ret < 0) {
 		json_decref(rec);
 		return nfvi_seterr(ret, err, errlen, "journal: %s", strerror(-ret));
 	}
-	crash_point(a, "create: journaled allocated");
+	nfvi_agent_crash_point(a, "create: journaled allocated");
 	NFVI_LOG(LOG_INFO, "VNF '%s' allocated on node %d", d.name, pl.node);
 	*result = rec;
 	return 0;
@@ -572,22 +605,23 @@ vnf_delete(struct nfvi_agent *a, const char *name, char *err, size_t errlen)
 	ret = record_parse(rec, &d, &pl, err, errlen);
 	if (ret < 0)
 		goto out;
-	crash_point(a, "delete: start");
-	ret = put_state(a, rec, "releasing");
+	nfvi_agent_crash_point(a, "delete: start");
+	ret = nfvi_agent_put_state(a, rec, "releasing");
 	if (ret < 0) {
 		ret = nfvi_seterr(ret, err, errlen, "journal: %s", strerror(-ret));
 		goto out;
 	}
-	crash_point(a, "delete: journaled releasing");
-	ret = vfs_undo(a, &pl, true, err, errlen);
+	nfvi_agent_crash_point(a, "delete: journaled releasing");
+	ret = nfvi_lc_undo(a, rec, &pl, true, err, errlen);
 	if (ret < 0)
 		goto out;	/* stays "releasing"; DELETE again or a restart retries */
+	json_object_del(a->drift, name);
 	ret = drop_record(a, name);
 	if (ret < 0) {
 		ret = nfvi_seterr(ret, err, errlen, "journal: %s", strerror(-ret));
 		goto out;
 	}
-	crash_point(a, "delete: journaled del");
+	nfvi_agent_crash_point(a, "delete: journaled del");
 	NFVI_LOG(LOG_INFO, "VNF '%s' released", name);
 out:
 	json_decref(rec);
@@ -603,7 +637,9 @@ nfvi_agent_vnf_delete(struct nfvi_agent *a, const char *name, char *err, size_t 
 json_t *
 nfvi_agent_vnf_get(struct nfvi_agent *a, const char *name)
 {
-	return json_incref(json_object_get(a->vnfs, name));
+	json_t *rec = json_object_get(a->vnfs, name);
+
+	return rec != NULL ? nfvi_lc_live(a, rec) : NULL;
 }
 
 json_t *
@@ -640,33 +676,45 @@ nfvi_agent_vnf_list(struct nfvi_agent *a)
 }
 
 int
-nfvi_agent_vnf_action(struct nfvi_agent *a, const char *name, const json_t *body, char *err,
-		      size_t errlen)
+nfvi_agent_vnf_action(struct nfvi_agent *a, const char *name, const json_t *body,
+		      json_t **result, char *err, size_t errlen)
 {
 	static const char *const actions[] = { "start", "stop", "snapshot", "migrate", NULL };
-	const char *action, *key;
+	const char *action;
 	unsigned int i;
-	json_t *v;
+	json_t *rec;
+	int ret;
 
+	*result = NULL;
 	if (!nfvi_name_valid(name))
 		return nfvi_seterr(-EINVAL, err, errlen, "bad VNF name");
-	if (json_object_get(a->vnfs, name) == NULL)
+	rec = json_object_get(a->vnfs, name);
+	if (rec == NULL)
 		return nfvi_seterr(-ENOENT, err, errlen, "no VNF '%s'", name);
 	if (!json_is_object(body))
 		return nfvi_seterr(-EINVAL, err, errlen, "the body must be a JSON object");
-	json_object_foreach((json_t *)body, key, v) {
-		if (strcmp(key, "action") != 0)
-			return nfvi_seterr(-EINVAL, err, errlen, "unknown key '%s'", key);
-	}
 	action = json_string_value(json_object_get(body, "action"));
 	if (action == NULL)
 		return nfvi_seterr(-EINVAL, err, errlen, "'action' must be a string");
 	for (i = 0; actions[i] != NULL; i++)
 		if (strcmp(actions[i], action) == 0)
-			return nfvi_seterr(-ENOTSUP, err, errlen,
-					   "action '%s' is not implemented yet", action);
-	return nfvi_seterr(-EINVAL, err, errlen,
-			   "'action' must be start, stop, snapshot or migrate, not '%.32s'", action);
+			break;
+	if (actions[i] == NULL)
+		return nfvi_seterr(-EINVAL, err, errlen,
+				   "'action' must be start, stop, snapshot or migrate, not '%.32s'",
+				   action);
+	json_incref(rec);
+	ret = nfvi_lc_action(a, rec, action, body, result, err, errlen);
+	if (ret == 0 && strcmp(action, "migrate") == 0) {
+		/* the domain runs on the target now: release what it held here */
+		ret = nfvi_agent_vnf_delete(a, name, err, errlen);
+		if (ret < 0) {
+			json_decref(*result);
+			*result = NULL;
+		}
+	}
+	json_decref(rec);
+	return ret;
 }
 
 json_t *
@@ -693,7 +741,7 @@ nfvi_agent_count_http(struct nfvi_agent *a, unsigned int status)
 			return;
 		}
 	}
-	if (a->n_http < MAX_HTTP_CODES) {
+	if (a->n_http < NFVI_MAX_HTTP_CODES) {
 		a->http[a->n_http].code = status;
 		a->http[a->n_http++].count = 1;
 	}
@@ -777,6 +825,7 @@ nfvi_agent_metrics(struct nfvi_agent *a, char **out, size_t *size)
 			fprintf(f, "edgeplane_agent_vnf_operations_total{op=\"%s\",result=\"%s\"} "
 				"%llu\n", op_names[i], res_names[k],
 				(unsigned long long)a->ops[i][k]);
+	nfvi_lc_metrics(a, f);
 	fputs("# HELP edgeplane_agent_http_responses_total HTTP responses by status code.\n"
 	      "# TYPE edgeplane_agent_http_responses_total counter\n", f);
 	for (i = 0; i < a->n_http; i++)

@@ -182,7 +182,7 @@ static int
 parse_nic(const json_t *j, unsigned int idx, struct nfvi_nic_desc *nic, json_t **norm,
 	  char *err, size_t errlen)
 {
-	static const char *const vhu_keys[] = { "type", "bridge", "vlan", "mac", NULL };
+	static const char *const vhu_keys[] = { "type", "bridge", "vlan", "mac", "queues", NULL };
 	static const char *const vf_keys[] = { "type", "pf", "vlan", "mac", "spoofchk", "trust",
 					       "max_rate_mbps", NULL };
 	const char *type = NULL, *s = NULL;
@@ -212,6 +212,10 @@ parse_nic(const json_t *j, unsigned int idx, struct nfvi_nic_desc *nic, json_t *
 					   "%s'bridge' must be 1..%d characters of A-Z a-z 0-9 _ . -",
 					   where, NFVI_BRIDGE_MAX);
 		strcpy(nic->bridge, s);
+		nic->queues = 1;
+		ret = get_uint(j, "queues", false, 1, 8, &nic->queues, where, err, errlen);
+		if (ret < 0)
+			return ret;
 	} else if (strcmp(type, "sriov-vf") == 0) {
 		nic->type = NFVI_NIC_SRIOV_VF;
 		ret = check_keys(j, vf_keys, where, err, errlen);
@@ -257,6 +261,7 @@ parse_nic(const json_t *j, unsigned int idx, struct nfvi_nic_desc *nic, json_t *
 		return nfvi_seterr(-ENOMEM, err, errlen, "out of memory");
 	if (nic->type == NFVI_NIC_VHOST_USER) {
 		json_object_set_new(*norm, "bridge", json_string(nic->bridge));
+		json_object_set_new(*norm, "queues", json_integer(nic->queues));
 	} else {
 		json_object_set_new(*norm, "pf", json_string(nic->pf));
 		json_object_set_new(*norm, "spoofchk", json_boolean(nic->spoofchk));

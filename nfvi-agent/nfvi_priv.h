@@ -49,4 +49,85 @@ int nfvi_mac_parse(const char *s, uint8_t mac[6]);
 /** Bytes -> "xx:xx:xx:xx:xx:xx". */
 void nfvi_mac_format(const uint8_t mac[6], char out[NFVI_MAC_SIZE]);
 
+/* ---------------------------------------------------------------------- */
+/* The agent (nfvi_agent.c) and the guest lifecycle (nfvi_lifecycle.c)     */
+
+#define NFVI_MAX_HTTP_CODES 32
+
+/** The agent's state; used by its one event-loop thread only. */
+struct nfvi_agent {
+	struct nfvi_config cfg;
+	struct nfvi_inventory *inv;
+	struct nfvi_journal *journal;
+	json_t *vnfs;				/**< name -> record */
+	const struct nfvi_vf_ops *vf_ops;
+	void *vf_ctx;
+	struct nfvi_vf_nl nl;			/**< context when vf_backend is netlink */
+	struct nfvi_vf_fake fake;		/**< context when vf_backend is fake */
+	const struct nfvi_hv_ops *hv_ops;	/**< NULL when vm_backend is "none" */
+	void *hv_ctx;
+	struct nfvi_libvirt *lv;		/**< owned; hv_ctx when vm_backend is libvirt */
+	int kvm;				/**< -1 not probed yet, 0 TCG, 1 KVM */
+	json_t *drift;				/**< name -> [what reconciliation found] */
+	unsigned long crash_at;			/**< EDGEPLANE_AGENT_CRASH_AT, 0 = off */
+	unsigned long crash_step;
+	uint64_t ops[2][5];			/**< [create|delete][result] */
+	uint64_t actions[4][2];			/**< [start|stop|snapshot|migrate][ok|error] */
+	unsigned int n_http;
+	struct {
+		unsigned int code;
+		uint64_t count;
+	} http[NFVI_MAX_HTTP_CODES];
+};
+
+/** A numbered crash point: _exit(86) when it is the EDGEPLANE_AGENT_CRASH_AT'th. */
+void nfvi_agent_crash_point(struct nfvi_agent *a, const char *what);
+/** Set @p rec's state, journal it (fsync) and keep it in memory. */
+int nfvi_agent_put_state(struct nfvi_agent *a, json_t *rec, const char *state);
+/** Configure and bind every VF of @p pl. */
+int nfvi_agent_vfs_apply(struct nfvi_agent *a, const struct nfvi_vnf_desc *d,
+			 const struct nfvi_placement *pl, bool crash_points, char *err,
+			 size_t errlen);
+/** Unbind and reset every VF of @p pl (idempotent); the first error. */
+int nfvi_agent_vfs_undo(struct nfvi_agent *a, const struct nfvi_placement *pl, bool crash_points,
+			char *err, size_t errlen);
+/** The locally administered MAC derived from a VNF name and NIC index. */
+void nfvi_default_mac(const char *name, int nic, uint8_t mac[6]);
+
+/* vswitchd JSON-RPC (nfvi_vsw.c); all return 0 or -errno with err. */
+int nfvi_vsw_port_list(const char *sock, json_t **ports, char *err, size_t errlen);
+/** port.add type vhost-user-client (access VLAN when @p vlan); EEXIST with our path is 0. */
+int nfvi_vsw_port_add(const char *sock, const char *bridge, const char *name, const char *path,
+		      unsigned int vlan, unsigned int queues, char *err, size_t errlen);
+/** port.del, only when the port has socket @p path; 0 when it is gone already. */
+int nfvi_vsw_port_del(const char *sock, const char *name, const char *path, char *err,
+		      size_t errlen);
+int nfvi_vsw_port_stats(const char *sock, json_t **stats, char *err, size_t errlen);
+
+/**
+ * Add the guest fields to a new record before its first journal write:
+ * "id" (UUID, also the domain's), "domain", "accel", "desired" and "ports"
+ * ([{nic, name, bridge, path, vlan, queues}]). No-op without a hypervisor.
+ */
+int nfvi_lc_prepare(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d,
+		    char *err, size_t errlen);
+/** The create side effects in order (ports, VFs, define, start), each step journaled. */
+int nfvi_lc_apply(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d,
+		  const struct nfvi_placement *pl, char *err, size_t errlen);
+/** Undo everything a record may have made (domain, VFs, ports); idempotent; first error. */
+int nfvi_lc_undo(struct nfvi_agent *a, json_t *rec, const struct nfvi_placement *pl,
+		 bool crash_points, char *err, size_t errlen);
+/** Restart of an allocated VNF: re-apply VFs, re-add missing ports, note drift. */
+void nfvi_lc_reconcile(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d,
+		       const struct nfvi_placement *pl);
+/** Remove domains and vswitchd ports of the agent that no record owns. */
+void nfvi_lc_sweep(struct nfvi_agent *a);
+/** POST /v1/vnfs/NAME/actions. */
+int nfvi_lc_action(struct nfvi_agent *a, json_t *rec, const char *action, const json_t *body,
+		   json_t **result, char *err, size_t errlen);
+/** A copy of @p rec with the live view: "vm", "ports" (with counters), "drift". */
+json_t *nfvi_lc_live(struct nfvi_agent *a, json_t *rec);
+/** Per-VNF Prometheus series. */
+void nfvi_lc_metrics(struct nfvi_agent *a, FILE *f);
+
 #endif /* NFVI_PRIV_H */

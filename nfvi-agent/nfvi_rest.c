@@ -114,6 +114,8 @@ respond_errno(struct nfvi_rest *rest, struct MHD_Connection *c, int ret, const c
 	case -ENOSPC:
 		return respond_error(rest, c, MHD_HTTP_CONFLICT, "insufficient_resources", msg,
 				     NULL, NULL);
+	case -EBUSY:
+		return respond_error(rest, c, MHD_HTTP_CONFLICT, "busy", msg, NULL, NULL);
 	case -ENOTSUP:
 		return respond_error(rest, c, MHD_HTTP_NOT_IMPLEMENTED, "not_implemented", msg,
 				     NULL, NULL);
@@ -252,9 +254,12 @@ route(struct nfvi_rest *rest, struct MHD_Connection *c, const char *url, const c
 		j = body_json(rest, c, r, &res);
 		if (j == NULL)
 			return res;
-		ret = nfvi_agent_vnf_action(rest->agent, name, j, err, sizeof(err));
+		ret = nfvi_agent_vnf_action(rest->agent, name, j, &out, err, sizeof(err));
 		json_decref(j);
-		return respond_errno(rest, c, ret < 0 ? ret : -ENOTSUP, err);
+		if (ret < 0)
+			return respond_errno(rest, c, ret, err);
+		return respond_json(rest, c, MHD_HTTP_OK, out != NULL ? out : json_object(), NULL,
+				    NULL);
 	}
 	if (get) {
 		j = nfvi_agent_vnf_get(rest->agent, name);

@@ -27,6 +27,8 @@ PKGS=(
 	# test guests (scripts/guest-image, scripts/lib/guest.sh): QEMU and a static busybox;
 	# the guest kernel is fetched by scripts/guest-image with apt-get download
 	qemu-system-x86 busybox-static
+	# VNFs through libvirt (nfvi-agent; tests/integration/t_vnf_e2e.sh runs a private libvirtd)
+	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
 )
 BENCH_PKGS=(openvswitch-switch-dpdk gnuplot-nox)
 [ $bench = 0 ] || PKGS+=("${BENCH_PKGS[@]}")
@@ -59,11 +61,9 @@ fi
 # openvswitch-switch service must not start (policy-rc.d 101 = "action
 # forbidden"), nor stay running if it was started some other way.
 prc=/usr/sbin/policy-rc.d
-own_prc=0
 if [ ! -e "$prc" ]; then
 	printf '#!/bin/sh\nexit 101\n' >"$prc"
 	chmod 755 "$prc"
-	own_prc=1
 	trap 'rm -f "$prc"' EXIT
 fi
 rc=0

@@ -22,7 +22,7 @@ python3 "$EP_ROOT/tests/unit/nfvi/mk-sysfs.py" "$ROOT" --nodes 2 --cores 4 --smt
 echo "$TOKEN" >"$EP_TMP/token"
 chmod 600 "$EP_TMP/token"
 cat >"$EP_TMP/agent.json" <<JSON
-{"host_cpus": "0,8", "pmd_cpus": "1,9", "reserved_hugepages": {"0": {"2M": 128}},
+{"host_cpus": "0,8", "pmd_cpus": "1,9", "reserved_hugepages": {"0": {"2M": 128}}, "vm_backend": "none",
  "vf_backend": "fake"}
 JSON
 

@@ -19,7 +19,7 @@ SOCK=$EP_TMP/run/agent.sock
 python3 "$EP_ROOT/tests/unit/nfvi/mk-sysfs.py" "$ROOT" --nodes 2 --cores 4 --smt 2 \
 	--hp2m 512 --hp1g 0 --pf ens1f0:0:4
 cat >"$EP_TMP/agent.json" <<JSON
-{"host_cpus": "0,8", "pmd_cpus": "1,9", "unix_socket_auth": false, "vf_backend": "fake"}
+{"host_cpus": "0,8", "pmd_cpus": "1,9", "unix_socket_auth": false, "vf_backend": "fake", "vm_backend": "none"}
 JSON
 
 FW1='{"name":"fw1","vcpus":2,"memory_mb":256,"nics":[{"type":"sriov-vf","pf":"ens1f0","vlan":5},

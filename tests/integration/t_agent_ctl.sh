@@ -12,7 +12,7 @@ SOCK=$EP_TMP/run/agent.sock
 python3 "$EP_ROOT/tests/unit/nfvi/mk-sysfs.py" "$ROOT" --nodes 2 --cores 4 --smt 2 \
 	--hp2m 512 --pf ens1f0:0:4 >/dev/null
 echo "ctl-test-token-0123456789" >"$EP_TMP/token"
-echo '{"host_cpus": "0,8", "vf_backend": "fake"}' >"$EP_TMP/agent.json"
+echo '{"host_cpus": "0,8", "vf_backend": "fake", "vm_backend": "none"}' >"$EP_TMP/agent.json"
 ep_spawn "$EP_TMP/agent.log" "$EP_AGENT" --config "$EP_TMP/agent.json" --sysfs-root "$ROOT" \
 	--state-dir "$EP_TMP/state" --listen "unix:$SOCK" --token-file "$EP_TMP/token"
 for i in $(seq 1 100); do [ -S "$SOCK" ] && break; sleep 0.1; done

@@ -84,6 +84,7 @@ agent_on(const char *dir, struct nfvi_vf_fake *fake)
 	nfvi_config_defaults(&cfg);
 	snprintf(cfg.sysfs_root, sizeof(cfg.sysfs_root), "%s/root", dir);
 	snprintf(cfg.state_dir, sizeof(cfg.state_dir), "%s/state", dir);
+	strcpy(cfg.vm_backend, "none");	/* allocation only: test_nfvi_vnf.c covers guests */
 	a = nfvi_agent_create(&cfg, &nfvi_vf_fake_ops, fake, err, sizeof(err));
 	if (a == NULL)
 		fail_msg("agent: %s", err);
@@ -169,7 +170,7 @@ test_recovery(void **state)
 	json_decref(rec);
 	assert_int_equal(nfvi_agent_vnf_delete(a, "fw", err, sizeof(err)), 0);
 	assert_int_equal(nfvi_agent_vnf_delete(a, "fw", err, sizeof(err)), -ENOENT);
-	assert_int_equal(nfvi_agent_vnf_action(a, "fw", desc, err, sizeof(err)), -ENOENT);
+	assert_int_equal(nfvi_agent_vnf_action(a, "fw", desc, &rec, err, sizeof(err)), -ENOENT);
 	json_decref(desc);
 	nfvi_agent_destroy(a);
 	nfvi_agent_destroy(NULL);
