@@ -146,8 +146,12 @@ ep_peer() {
 	done
 	[ "${1:-}" = "--" ] && shift
 	ep_prefix "$name"
+	local rc=0
 	timeout 120 "$EP_PEER" --no-pci --file-prefix "$EP_PREFIX" -m 128 --single-file-segments \
-		-l 0 --log-level='*:warning' "${vdevs[@]}" -- "$@" 2>"$EP_TMP/$name.err"
+		-l 0 --log-level='*:warning' "${vdevs[@]}" -- "$@" 2>"$EP_TMP/$name.err" || rc=$?
+	# Called in $(...) too, where ep_cleanup never sees the prefix: clean here.
+	rm -rf /dev/hugepages/"$EP_PREFIX"* /var/run/dpdk/"$EP_PREFIX"
+	return $rc
 }
 
 # ep_json FILE-OR-STRING EXPR: evaluate a Python expression on parsed JSON (j).

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Summarises scripts/bench/run-all's samples.jsonl: medians per (DUT, frame
+# size) over the windows, ratios against OVS and the ceiling, a table on
+# stdout, OUT/results.json, and OUT/mpps.png (gnuplot) of Mpps by frame size.
+#
+#   report.py --samples FILE --out DIR [--seconds N --windows K --sizes S --duts D]
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import time
+
+CLEAN = 0.9
+ORDER = ["edgeplane", "edgeplane-inport", "ovs-normal", "ovs-inport", "limit"]
+TITLES = {
+    "edgeplane": "edgeplane (L2 learning)",
+    "edgeplane-inport": "edgeplane in_port flows",
+    "ovs-normal": "OVS-DPDK 3.1 NORMAL",
+    "ovs-inport": "OVS-DPDK 3.1 in_port flows",
+    "limit": "testpmd io (ceiling)",
+}
+
+
+def sh(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return round(statistics.median(xs), 4) if xs else None
+
+
+def meta(args):
+    cpu = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "kernel": platform.release(),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "loadavg_at_end": open("/proc/loadavg").read().split()[:3],
+        "dpdk": sh("dpkg-query", "-W", "-f=${Version}", "dpdk"),
+        "ovs": sh("dpkg-query", "-W", "-f=${Version}", "openvswitch-switch-dpdk"),
+        "edgeplane": sh("git", "-C", root, "describe", "--always", "--dirty"),
+        "seconds": args.seconds,
+        "windows": args.windows,
+        "sizes": [int(s) for s in args.sizes.split()] if args.sizes else None,
+        "duts": args.duts.split() if args.duts else None,
+        "method": "generator dpdk-testpmd mac-forwarding loop (--tx-first --burst=256) on two "
+        "net_virtio_user ports, forwarding lcore CPU 0; DUT with two vhost-user ports, PMD on "
+        "CPU 1; rate = frames/s received by the generator (both ports) over the window after "
+        "a 2 s warm-up; DUTs interleaved, fresh start per measurement; medians over windows",
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--samples", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seconds", type=int)
+    ap.add_argument("--windows", type=int)
+    ap.add_argument("--sizes", default="")
+    ap.add_argument("--duts", default="")
+    args = ap.parse_args()
+
+    samples = [json.loads(l) for l in open(args.samples) if l.strip()]
+    duts = [d for d in ORDER if any(s["dut"] == d for s in samples)]
+    sizes = sorted({s["size"] for s in samples})
+    summary = {}
+    for d in duts:
+        summary[d] = {}
+        for z in sizes:
+            ss = [s for s in samples if s["dut"] == d and s["size"] == z]
+            if not ss:
+                continue
+            mp = [s["mpps"] for s in ss]
+            # "clean" samples: both the DUT and the generator had (nearly)
+            # their whole core during the window, i.e. no other work on the
+            # machine took it from them.
+            clean = [s for s in ss
+                     if (s.get("dut_cpu") or 0) >= CLEAN and (s.get("gen_cpu") or 0) >= CLEAN]
+            cpps = [s.get("cycles_per_packet") for s in ss if s.get("cycles_per_packet")]
+            summary[d][str(z)] = {
+                "n": len(ss),
+                "mpps_median": median(mp),
+                "mpps_min": min(mp),
+                "mpps_max": max(mp),
+                "gbps_median": round(median(mp) * z * 8 / 1e3, 3),
+                "best_second_mpps_median": median(
+                    [max(s["mpps_per_second"]) for s in ss if s.get("mpps_per_second")]),
+                "dut_mpps_median": median([s.get("dut_mpps") for s in ss]),
+                "cycles_per_packet_median": median(cpps),
+                # preemption only ever adds cycles: the minimum is the least disturbed
+                "cycles_per_packet_min": min(cpps) if cpps else None,
+                "clean_n": len(clean),
+                "clean_mpps_median": median([s["mpps"] for s in clean]),
+                "clean_cycles_per_packet_median": median(
+                    [s.get("cycles_per_packet") for s in clean]),
+                "dut_cpu_median": median([s.get("dut_cpu") for s in ss]),
+                "gen_cpu_median": median([s.get("gen_cpu") for s in ss]),
+            }
+    ratios = {}
+    for z in sizes:
+        e = summary.get("edgeplane", {}).get(str(z))
+        r = {}
+        for o in ("ovs-normal", "ovs-inport", "limit"):
+            x = summary.get(o, {}).get(str(z))
+            if e and x and x["mpps_median"]:
+                r["edgeplane/" + o] = round(e["mpps_median"] / x["mpps_median"], 3)
+        f, x = summary.get("edgeplane-inport", {}).get(str(z)), summary.get(
+            "ovs-inport", {}).get(str(z))
+        if f and x and x["mpps_median"]:
+            r["edgeplane-inport/ovs-inport"] = round(f["mpps_median"] / x["mpps_median"], 3)
+        # Per-window ratios (each window's DUTs ran back to back): their
+        # median is less sensitive to slow drifts of the machine's load.
+        for o in ("ovs-normal", "ovs-inport", "limit"):
+            per = []
+            for w in sorted({s["window"] for s in samples}):
+                a = [s["mpps"] for s in samples
+                     if s["dut"] == "edgeplane" and s["size"] == z and s["window"] == w]
+                b = [s["mpps"] for s in samples
+                     if s["dut"] == o and s["size"] == z and s["window"] == w]
+                if a and b and b[0] > 0:
+                    per.append(a[0] / b[0])
+            if per:
+                r["edgeplane/" + o + " (median of per-window ratios)"] = round(
+                    statistics.median(per), 3)
+        ratios[str(z)] = r
+
+    res = {"meta": meta(args), "summary": summary, "ratios": ratios, "samples": samples}
+    path = os.path.join(args.out, "results.json")
+    with open(path, "w") as f:
+        json.dump(res, f, indent=1)
+
+    # Table.
+    hdr = "%-6s %-16s %2s %8s %17s %7s %8s %8s %8s %8s %12s" % (
+        "FRAME", "DUT", "N", "MPPS", "(min..max)", "GBPS", "CYC/PKT", "(min)", "DUT-CPU",
+        "GEN-CPU", "CLEAN(n)")
+    print(hdr)
+    print("-" * len(hdr))
+    for z in sizes:
+        for d in duts:
+            x = summary[d].get(str(z))
+            if not x:
+                continue
+            cpp, cmin = x["cycles_per_packet_median"], x["cycles_per_packet_min"]
+            print("%-6d %-16s %2d %8.3f %17s %7.2f %8s %8s %8s %8s %12s" % (
+                z, d, x["n"], x["mpps_median"], "(%.3f..%.3f)" % (x["mpps_min"], x["mpps_max"]),
+                x["gbps_median"], "%.0f" % cpp if cpp is not None else "-",
+                "%.0f" % cmin if cmin is not None else "-",
+                x["dut_cpu_median"], x["gen_cpu_median"],
+                "%.3f (%d)" % (x["clean_mpps_median"], x["clean_n"]) if x["clean_n"] else "- (0)"))
+        for k, v in ratios.get(str(z), {}).items():
+            if "per-window" not in k:
+                per = ratios[str(z)].get(k + " (median of per-window ratios)")
+                print("%-9s %-28s %6.2fx   (per-window median %s)" % (
+                    "", k, v, "%.2fx" % per if per is not None else "-"))
+        print()
+    print("medians of %s windows x %s s. DUT-CPU/GEN-CPU: CPUs each process got "
+          "(1.0 = its whole core;\nless = other load on the machine took it). CLEAN: median "
+          "Mpps of the windows where both got >= %.1f (how many)." % (
+              args.windows, args.seconds, CLEAN))
+    print("results: %s" % path)
+
+    # The same as a Markdown table (for docs/performance.md).
+    md = ["| frame | DUT | windows | Mpps median (min..max) | cycles/pkt median (min) "
+          "| DUT CPU | gen CPU |",
+          "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for z in sizes:
+        for d in duts:
+            x = summary[d].get(str(z))
+            if not x:
+                continue
+            cpp, cmin = x["cycles_per_packet_median"], x["cycles_per_packet_min"]
+            md.append("| %d | %s | %d | %.3f (%.3f..%.3f) | %s | %s | %s |" % (
+                z, d, x["n"], x["mpps_median"], x["mpps_min"], x["mpps_max"],
+                "%.0f (%.0f)" % (cpp, cmin) if cpp is not None else "-",
+                x["dut_cpu_median"], x["gen_cpu_median"]))
+    keys = ["edgeplane/ovs-normal", "edgeplane/ovs-inport", "edgeplane/limit"]
+    if any("edgeplane-inport/ovs-inport" in r for r in ratios.values()):
+        keys.append("edgeplane-inport/ovs-inport")
+    md += ["", "| frame | " + " | ".join(keys) + " |", "| ---: |" + " ---: |" * len(keys)]
+    for z in sizes:
+        r = ratios.get(str(z), {})
+        cells = []
+        for k in keys:
+            per = r.get(k + " (median of per-window ratios)")
+            cells.append("%.2fx (per window %.2fx)" % (r[k], per) if k in r and per is not None
+                         else "%.2fx" % r[k] if k in r else "-")
+        md.append("| %d | %s |" % (z, " | ".join(cells)))
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+
+    # Plot.
+    dat = os.path.join(args.out, "mpps.dat")
+    with open(dat, "w") as f:
+        f.write("# size, then per DUT: median min max Mpps; DUTs: " + " ".join(duts) + "\n")
+        for z in sizes:
+            row = [str(z)]
+            for d in duts:
+                x = summary[d].get(str(z))
+                row += (["%.4f" % x[k] for k in ("mpps_median", "mpps_min", "mpps_max")]
+                        if x else ["NaN"] * 3)
+            f.write(" ".join(row) + "\n")
+    if not shutil.which("gnuplot"):
+        return
+    png = os.path.join(args.out, "mpps.png")
+    plots = ", ".join(
+        "'%s' using 1:%d:%d:%d with yerrorlines lw 2 pt 7 title '%s'" % (
+            dat, 3 * i + 2, 3 * i + 3, 3 * i + 4, TITLES[d])
+        for i, d in enumerate(duts))
+    gp = "\n".join([
+        "set terminal pngcairo noenhanced size 900,560 font 'sans,10'",
+        "set output '%s'" % png,
+        "set title 'vhost-user loopback, 1 PMD core: median (bars: min..max) "
+        "of %s x %s s windows'" % (args.windows, args.seconds),
+        "set xlabel 'frame size (bytes)'",
+        "set ylabel 'Mpps (both directions)'",
+        "set logscale x 2",
+        "set xtics (%s)" % ", ".join(str(z) for z in sizes),
+        "set xrange [%d:%d]" % (sizes[0] * 0.85, sizes[-1] * 1.15),
+        "set yrange [0:*]",
+        "set grid",
+        "set key top right",
+        "plot " + plots,
+    ]) + "\n"
+    with open(os.path.join(args.out, "mpps.gp"), "w") as f:
+        f.write(gp)
+    r = subprocess.run(["gnuplot"], input=gp, text=True, capture_output=True, timeout=60)
+    if r.returncode != 0:
+        print("gnuplot failed: " + r.stderr.strip())
+    else:
+        print("plot: %s" % png)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,335 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Side-by-side benchmark helpers for scripts/bench/run-all. Source after
+# common.sh (and loopback.sh). Not part of the test suite.
+#
+# One measurement = one device under test (DUT) started fresh, one generator
+# started against it, a warm-up, a measured window, both stopped by PID and
+# their hugepage/runtime files removed. Only one DUT runs at a time: every DUT
+# busy-polls CPU 1, and two pollers on one core collapse throughput.
+#
+# Topology (the same for every DUT):
+#   generator: dpdk-testpmd, two net_virtio_user ports (vhost-user clients),
+#              forwarding lcore on CPU 0, main lcore on CPU 1 (sleeps);
+#              "mac" forwarding, --tx-first --burst=256: a fixed population of
+#              frames circulates gen -> DUT -> gen in both directions with
+#              stable MACs (port 0 = 02:..:01, port 1 = 02:..:02).
+#   DUT:       two vhost-user server sockets, its poll-mode thread on CPU 1,
+#              its control/main thread on CPU 0.
+# The rate is measured at the generator (frames it received per second, both
+# ports, from testpmd's own per-second "Rx-pps"), the same way for every DUT;
+# the DUT's own counters give its cycles per packet and a cross-check rate.
+
+BENCH_GEN_SECS_WARMUP=${BENCH_GEN_SECS_WARMUP:-2}
+BENCH_OVS_VSWITCHD=${BENCH_OVS_VSWITCHD:-/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk}
+BENCH_OVS_SCHEMA=${BENCH_OVS_SCHEMA:-/usr/share/openvswitch/vswitch.ovsschema}
+
+# bench_forget PID: stop PID (SIGTERM, then SIGKILL) and drop it from EP_PIDS
+# so that ep_cleanup never signals a PID that may since have been reused.
+bench_forget() {
+	local pid=$1 i keep=()
+	[ -n "$pid" ] || return 0
+	ep_stop "$pid" 10
+	for i in "${EP_PIDS[@]}"; do
+		[ "$i" = "$pid" ] || keep+=("$i")
+	done
+	EP_PIDS=("${keep[@]}")
+}
+
+# bench_rm_prefix PREFIX: remove a stopped DPDK process's hugepage and runtime files.
+bench_rm_prefix() {
+	[ -n "$1" ] || return 0
+	rm -rf /dev/hugepages/"$1"* /var/run/dpdk/"$1" 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------- generator
+
+# bench_gen_start TAG SIZE DIR: start the generator against DIR/vh0.sock and
+# DIR/vh1.sock. Sets BENCH_GEN_PID, BENCH_GEN_PREFIX, BENCH_GEN_LOG.
+bench_gen_start() {
+	local tag=$1 size=$2 dir=$3
+	EP_TESTPMD_VDEV_EXTRA=",queue_size=1024" ep_testpmd "gen-$tag" \
+		"$dir/vh0.sock" "$dir/vh1.sock" -- \
+		--forward-mode=mac --txpkts=$((size - 4)) --burst=256 --tx-first \
+		--rxd=1024 --txd=1024 \
+		--eth-peer=0,02:00:00:00:00:02 --eth-peer=1,02:00:00:00:00:01 --stats-period 1
+	BENCH_GEN_PID=$EP_TESTPMD_PID
+	BENCH_GEN_PREFIX=$EP_PREFIX
+	BENCH_GEN_LOG=$EP_TMP/gen-$tag.log
+}
+
+bench_gen_stop() {
+	bench_forget "$BENCH_GEN_PID"
+	bench_rm_prefix "$BENCH_GEN_PREFIX"
+}
+
+# bench_gen_blocks LOG: print "N LAST_PPS": how many complete per-second stats
+# blocks testpmd has printed (both ports) and the total Rx-pps of the last one.
+# bench_gen_rate LOG FROM TO: mean total Rx-pps (in Mpps) over blocks FROM+1..TO;
+# bench_gen_series LOG FROM TO: the per-second values themselves.
+bench_gen_py='
+import re, sys
+txt = open(sys.argv[2], errors="replace").read()
+rx = [int(x) for x in re.findall(r"Rx-pps:\s+(\d+)", txt)]
+nt = len(re.findall(r"Tx-pps:\s+\d+", txt))
+n = min(len(rx), nt) // 2                  # complete blocks, 2 ports each
+tot = [rx[2 * i] + rx[2 * i + 1] for i in range(n)]
+if sys.argv[1] == "blocks":
+    print(n, tot[-1] if n else 0)
+else:
+    a, b = int(sys.argv[3]), int(sys.argv[4])
+    sel = tot[a:b]
+    if sys.argv[1] == "series":
+        print(" ".join("%.4f" % (x / 1e6) for x in sel))
+    else:
+        print("%.4f" % (sum(sel) / len(sel) / 1e6 if sel else 0.0))
+'
+bench_gen_blocks() { python3 -c "$bench_gen_py" blocks "$1"; }
+bench_gen_series() { python3 -c "$bench_gen_py" series "$1" "$2" "$3"; }
+
+# bench_cpu_ticks PID: user+system clock ticks the process has used (all threads).
+bench_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+bench_gen_rate() { python3 -c "$bench_gen_py" rate "$1" "$2" "$3"; }
+
+# bench_gen_wait_flowing TIMEOUT: wait until the generator receives frames.
+bench_gen_wait_flowing() {
+	local t=$1 i pps
+	for ((i = 0; i < t * 5; i++)); do
+		kill -0 "$BENCH_GEN_PID" 2>/dev/null || { echo "generator exited" >&2; return 1; }
+		read -r _ pps < <(bench_gen_blocks "$BENCH_GEN_LOG")
+		[ "$pps" -gt 0 ] && return 0
+		sleep 0.2
+	done
+	echo "timeout: no traffic back at the generator after ${t}s" >&2
+	return 1
+}
+
+# ---------------------------------------------------------------- DUTs
+# Each DUT has bench_<dut>_start TAG DIR (vhost-user server sockets at
+# DIR/vh0.sock and DIR/vh1.sock, returns when they exist),
+# bench_<dut>_sample (prints "RX_PACKETS BUSY_CYCLES" of its PMD now, or
+# "- -" when it can only report at the end), bench_<dut>_stop, and
+# bench_<dut>_final (prints "CYCLES_PER_PACKET" or "-" after stop).
+
+# edgeplane: the L2 learning bridge of scripts/lib/loopback.sh; with
+# BENCH_EP_FLOWS=inport, flow rules in_port=vh0 -> vh1 and back instead
+# (docs/flows.md), the counterpart of OVS's in_port flows.
+bench_edgeplane_start() {
+	local tag=$1 dir=$2
+	rm -f "$EP_TMP/vswitchd.json"
+	ep_vswitchd_start "vsd-$tag" >/dev/null || return 1
+	BENCH_DUT_PID=$EP_VSD_PID
+	BENCH_DUT_PREFIX=$EP_VSD_PREFIX
+	ctl add-br br0 >/dev/null
+	ctl add-port br0 vh0 type=vhost-user path="$dir/vh0.sock" >/dev/null
+	ctl add-port br0 vh1 type=vhost-user path="$dir/vh1.sock" >/dev/null
+	if [ "${BENCH_EP_FLOWS:-normal}" = inport ]; then
+		ctl add-flow br0 in_port=vh0,actions=output:vh1 >/dev/null || return 1
+		ctl add-flow br0 in_port=vh1,actions=output:vh0 >/dev/null || return 1
+	fi
+	ep_wait_socket "$dir/vh1.sock" 10
+}
+bench_edgeplane_sample() {
+	ctl --json pmd-stats | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print(sum(x["packets"] for x in m["pmds"]), sum(x["busy_cycles"] for x in m["pmds"]))'
+}
+bench_edgeplane_stop() {
+	bench_forget "$BENCH_DUT_PID"
+	bench_rm_prefix "$BENCH_DUT_PREFIX"
+	rm -f "$EP_TMP/vswitchd.json"
+}
+bench_edgeplane_final() { echo -; }
+
+# ovs: Open vSwitch 3.1 with DPDK (Debian's openvswitch-switch-dpdk), its own
+# ovsdb-server and ovs-vswitchd under a private directory. Debian installs the
+# DPDK build as /usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk and offers
+# it to update-alternatives for /usr/sbin/ovs-vswitchd at priority 50, below
+# the plain build's 100, so "auto" picks the non-DPDK binary; we call the DPDK
+# binary by its path and leave the alternative alone.
+# BENCH_OVS_FLOWS: "normal" (the default NORMAL flow: MAC learning) or
+# "inport" (in_port=1,actions=output:2 and back).
+bench_ovs_ctl() { ovs-vsctl --db="unix:$BENCH_OVS_DIR/db.sock" --timeout=30 "$@"; }
+bench_ovs_appctl() { ovs-appctl --target="$BENCH_OVS_DIR/ovs-vswitchd.ctl" --timeout=10 "$@"; }
+bench_ovs_ofctl() { ovs-ofctl "$@"; }
+
+bench_ovs_start() {
+	local tag=$1 dir=$2 i
+	[ -x "$BENCH_OVS_VSWITCHD" ] ||
+		{ echo "no $BENCH_OVS_VSWITCHD: run scripts/install-deps.sh --bench" >&2; return 1; }
+	BENCH_OVS_DIR=$dir
+	ep_prefix "ovs-$tag"
+	BENCH_DUT_PREFIX=$EP_PREFIX
+	# OVS_RUNDIR: default pidfiles, ovs-vswitchd.ctl and the dpdkvhostuser
+	# socket directory; OVS_DBDIR/OVS_LOGDIR keep everything else private too.
+	export OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir
+	ovsdb-tool create "$dir/conf.db" "$BENCH_OVS_SCHEMA" || return 1
+	ep_spawn "$EP_TMP/ovsdb-$tag.out" taskset -c 0 ovsdb-server "$dir/conf.db" \
+		--remote="punix:$dir/db.sock" --pidfile="$dir/ovsdb-server.pid" \
+		--unixctl="$dir/ovsdb-server.ctl" --log-file="$EP_TMP/ovsdb-$tag.log" -vconsole:off
+	BENCH_OVSDB_PID=$EP_LAST_PID
+	ep_wait_socket "$dir/db.sock" 10 || return 1
+	bench_ovs_ctl --no-wait init
+	bench_ovs_ctl --no-wait set Open_vSwitch . \
+		other_config:dpdk-init=true \
+		other_config:dpdk-extra="--no-pci --file-prefix $BENCH_DUT_PREFIX" \
+		other_config:dpdk-socket-mem=512 other_config:dpdk-socket-limit=512 \
+		other_config:dpdk-lcore-mask=0x1 other_config:pmd-cpu-mask=0x2
+	ep_spawn "$EP_TMP/ovs-vswitchd-$tag.out" "$BENCH_OVS_VSWITCHD" "unix:$dir/db.sock" \
+		--pidfile="$dir/ovs-vswitchd.pid" --unixctl="$dir/ovs-vswitchd.ctl" \
+		--log-file="$EP_TMP/ovs-vswitchd-$tag.log" -vconsole:off
+	BENCH_DUT_PID=$EP_LAST_PID
+	ep_wait_socket "$dir/ovs-vswitchd.ctl" 30 || return 1
+	bench_ovs_ctl add-br br0 -- set bridge br0 datapath_type=netdev \
+		-- add-port br0 vh0.sock -- set Interface vh0.sock type=dpdkvhostuser ofport_request=1 \
+		-- add-port br0 vh1.sock -- set Interface vh1.sock type=dpdkvhostuser ofport_request=2 ||
+		return 1
+	if [ "${BENCH_OVS_FLOWS:-normal}" = inport ]; then
+		bench_ovs_ofctl del-flows "unix:$dir/br0.mgmt"
+		bench_ovs_ofctl add-flow "unix:$dir/br0.mgmt" in_port=1,actions=output:2
+		bench_ovs_ofctl add-flow "unix:$dir/br0.mgmt" in_port=2,actions=output:1
+	fi
+	ep_wait_socket "$dir/vh1.sock" 10
+}
+bench_ovs_sample() {
+	bench_ovs_appctl dpif-netdev/pmd-stats-show | python3 -c '
+import re, sys
+txt = sys.stdin.read()
+pk = cy = 0
+for blk in re.split(r"\n(?=\S)", txt):
+    if not blk.startswith("pmd thread"):
+        continue
+    m = re.search(r"packets received:\s+(\d+)", blk); pk += int(m.group(1)) if m else 0
+    m = re.search(r"processing cycles:\s+(\d+)", blk); cy += int(m.group(1)) if m else 0
+print(pk, cy)'
+}
+bench_ovs_stop() {
+	bench_forget "$BENCH_DUT_PID"
+	bench_forget "$BENCH_OVSDB_PID"
+	bench_rm_prefix "$BENCH_DUT_PREFIX"
+	unset OVS_RUNDIR OVS_DBDIR OVS_LOGDIR
+}
+bench_ovs_final() { echo -; }
+
+# limit: dpdk-testpmd io-forwarding between two net_vhost ports, its
+# forwarding lcore on CPU 1 and its main lcore on CPU 0. It reports busy
+# cycles per packet (--record-core-cycles) only when it stops, over its whole
+# run (warm-up included).
+bench_limit_start() {
+	local tag=$1 dir=$2
+	ep_prefix "limit-$tag"
+	BENCH_DUT_PREFIX=$EP_PREFIX
+	BENCH_LIMIT_LOG=$EP_TMP/limit-$tag.log
+	ep_spawn "$BENCH_LIMIT_LOG" stdbuf -oL dpdk-testpmd --no-pci --file-prefix "$EP_PREFIX" \
+		-m 256 --single-file-segments --lcores 0@0,1@1 --log-level='*:notice' \
+		--vdev "net_vhost0,iface=$dir/vh0.sock,queues=1" \
+		--vdev "net_vhost1,iface=$dir/vh1.sock,queues=1" -- \
+		--total-num-mbufs=8192 --forward-mode=io --burst=32 --rxd=1024 --txd=1024 \
+		--record-core-cycles --stats-period 1
+	BENCH_DUT_PID=$EP_LAST_PID
+	ep_wait_socket "$dir/vh1.sock" 20
+}
+bench_limit_sample() { echo - -; }
+bench_limit_stop() {
+	bench_forget "$BENCH_DUT_PID"
+	bench_rm_prefix "$BENCH_DUT_PREFIX"
+}
+bench_limit_final() {
+	python3 - "$BENCH_LIMIT_LOG" <<'PY'
+import re, sys
+m = re.findall(r"CPU cycles/packet=([\d.]+)", open(sys.argv[1], errors="replace").read())
+print("%.1f" % float(m[-1]) if m else "-")
+PY
+}
+
+# bench_idle: print the machine's idle fraction (all CPUs) over the next second.
+bench_idle() {
+	local a b
+	a=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+	sleep 1
+	b=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+	python3 -c 'import sys; a = sys.argv[1].split(); b = sys.argv[2].split()
+print("%.2f" % ((float(b[0]) - float(a[0])) / max(1.0, float(b[1]) - float(a[1]))))' "$a" "$b"
+}
+
+# bench_wait_quiet MAXSECS: wait (at most MAXSECS) until the machine is at
+# least 80% idle over one second, so a measurement starts when other work on a
+# shared machine pauses; prints the last idle fraction seen.
+bench_wait_quiet() {
+	local max=$1 i idle=0
+	for ((i = 0; i <= max; i++)); do
+		idle=$(bench_idle)
+		python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 0.8 else 1)' "$idle" && break
+	done
+	echo "$idle"
+}
+
+# bench_measure DUT SIZE SECONDS TAG: one measurement (after waiting up to
+# $BENCH_QUIET_WAIT s for a quiet machine); prints one JSON object: dut, size,
+# mpps (generator, window mean), mpps_per_second, dut_mpps (DUT's own rx
+# count), cycles_per_packet (DUT's busy cycles / packets), dut_cpu and gen_cpu
+# (CPUs each got during the window), idle_before; null where unknown.
+# Returns non-zero (after cleaning up) if anything failed.
+bench_measure() {
+	local dut=$1 size=$2 secs=$3 tag=$4 kind=$1 dir rc=0
+	local n0 n1 s0 s1 t0 t1 c0 c1 mpps series final idle
+	case "$dut" in
+	edgeplane) BENCH_EP_FLOWS=normal ;;
+	edgeplane-inport) kind=edgeplane; BENCH_EP_FLOWS=inport ;;
+	ovs-normal) kind=ovs; BENCH_OVS_FLOWS=normal ;;
+	ovs-inport) kind=ovs; BENCH_OVS_FLOWS=inport ;;
+	esac
+	BENCH_DUT_PID="" BENCH_DUT_PREFIX="" BENCH_OVSDB_PID="" BENCH_GEN_PID="" BENCH_GEN_PREFIX=""
+	dir=$EP_TMP/$tag
+	mkdir -p "$dir"
+	idle=$(bench_wait_quiet "${BENCH_QUIET_WAIT:-0}")
+	if "bench_${kind}_start" "$tag" "$dir" >&2; then
+		bench_gen_start "$tag" "$size" "$dir"
+		if bench_gen_wait_flowing 30; then
+			sleep "$BENCH_GEN_SECS_WARMUP"
+			read -r n0 _ < <(bench_gen_blocks "$BENCH_GEN_LOG")
+			s0=$("bench_${kind}_sample"); t0=$(date +%s.%N)
+			c0="$(bench_cpu_ticks "$BENCH_DUT_PID") $(bench_cpu_ticks "$BENCH_GEN_PID")"
+			sleep "$secs"
+			read -r n1 _ < <(bench_gen_blocks "$BENCH_GEN_LOG")
+			s1=$("bench_${kind}_sample"); t1=$(date +%s.%N)
+			c1="$(bench_cpu_ticks "$BENCH_DUT_PID") $(bench_cpu_ticks "$BENCH_GEN_PID")"
+			mpps=$(bench_gen_rate "$BENCH_GEN_LOG" "$n0" "$n1")
+			series=$(bench_gen_series "$BENCH_GEN_LOG" "$n0" "$n1")
+		else
+			rc=1
+		fi
+		bench_gen_stop
+	else
+		rc=1
+	fi
+	"bench_${kind}_stop"
+	if [ $rc != 0 ]; then
+		rm -rf "$dir"
+		return 1
+	fi
+	final=$("bench_${kind}_final")
+	rm -rf "$dir"
+	python3 - "$dut" "$size" "$mpps" "$s0" "$s1" "$t0" "$t1" "$final" "$c0" "$c1" \
+		"$(getconf CLK_TCK)" "$series" "$idle" <<'PY'
+import json, sys
+dut, size, mpps, s0, s1, t0, t1, final, c0, c1, hz, series, idle = sys.argv[1:]
+a, b = s0.split(), s1.split()
+wall = float(t1) - float(t0)
+dut_mpps = cpp = None
+if "-" not in a + b:
+    pk = int(b[0]) - int(a[0]); cy = int(b[1]) - int(a[1])
+    dut_mpps = round(pk / wall / 1e6, 4)
+    cpp = round(cy / pk, 1) if pk > 0 else None
+if final != "-":
+    cpp = float(final)
+# CPU each process got during the window, in CPUs (1.0 = a whole core): both
+# busy-poll, so less than ~1.0 means other work on the machine took its core.
+cpu = [(int(y) - int(x)) / int(hz) / wall for x, y in zip(c0.split(), c1.split())]
+print(json.dumps({"dut": dut, "size": int(size), "mpps": float(mpps),
+                  "dut_mpps": dut_mpps, "cycles_per_packet": cpp,
+                  "dut_cpu": round(cpu[0], 2), "gen_cpu": round(cpu[1], 2),
+                  "idle_before": float(idle),
+                  "mpps_per_second": [float(x) for x in series.split()]}))
+PY
+}
