@@ -22,6 +22,7 @@
 enum val_kind {
 	VAL_UINT,	/* decimal integer in [min, max] */
 	VAL_ENUM,	/* one of choices */
+	VAL_BOOL,	/* true or false */
 	VAL_STR,	/* min..max bytes, no control characters */
 	VAL_TRUNKS,	/* "A,B-C" list of VLAN ids, expanded to a sorted array */
 };
@@ -75,6 +76,13 @@ static const struct key_spec bridge_keys[] = {
 	{ "trunks", VAL_TRUNKS, 0, MAX_VLAN, NULL }, \
 	{ "mtu", VAL_UINT, 68, 9710, NULL }, \
 	{ "n_rxq", VAL_UINT, 1, 8, NULL }, \
+	{ "port_security", VAL_BOOL, 0, 0, NULL }, \
+	{ "allowed_macs", VAL_STR, 1, 1024, NULL }, \
+	{ "allowed_ips", VAL_STR, 1, 2047, NULL }, \
+	{ "ingress_policing_rate", VAL_UINT, 0, 100000000, NULL }, \
+	{ "ingress_policing_burst", VAL_UINT, 0, 100000000, NULL }, \
+	{ "egress_policing_rate", VAL_UINT, 0, 100000000, NULL }, \
+	{ "egress_policing_burst", VAL_UINT, 0, 100000000, NULL }, \
 	{ NULL, 0, 0, 0, NULL }
 
 static const struct key_spec add_port_keys[] = {
@@ -88,6 +96,25 @@ static const struct key_spec set_port_keys[] = {
 
 static cmd_check_fn check_add_port;
 static cmd_check_fn check_fdb_mac;
+
+static const struct key_spec mirror_keys[] = {
+	{ "output", VAL_STR, 1, 31, NULL },
+	{ "select_src", VAL_STR, 1, 1024, NULL },
+	{ "select_dst", VAL_STR, 1, 1024, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+static const struct key_spec meter_keys[] = {
+	{ "id", VAL_UINT, 0, 255, NULL },
+	{ "rate", VAL_UINT, 1, 100000000, NULL },
+	{ "burst", VAL_UINT, 0, 100000000, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+static const struct key_spec meter_id_keys[] = {
+	{ "id", VAL_UINT, 0, 255, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
 
 static const struct key_spec fdb_add_keys[] = {
 	{ "mac", VAL_STR, 1, 64, NULL },
@@ -109,7 +136,10 @@ static const struct cmd_spec commands[] = {
 	  "        type=dpdk|vhost-user|vhost-user-client (dpdk needs devargs, the others path)\n"
 	  "        devargs=DEVARGS  path=SOCKET  mtu=68..9710  n_rxq=1..8\n"
 	  "        vlan_mode=trunk|access|native-untagged|native-tagged\n"
-	  "        tag=1..4095  trunks=A,B-C (VLAN ids 0..4095)", false },
+	  "        tag=1..4095  trunks=A,B-C (VLAN ids 0..4095)\n"
+	  "        port_security=true|false  allowed_macs=MAC,...  allowed_ips=IP[/N],...\n"
+	  "        ingress_policing_rate=KBPS ingress_policing_burst=KBIT (same for egress_)",
+	  false },
 	{ "set-port", "port.set", { "name" }, { "PORT" }, 1, 1, set_port_keys, true, true, NULL,
 	  "PORT KEY=VALUE...", "change PORT (add-port's keys but type; trunks= clears)", false },
 	{ "del-port", "port.del", { "name" }, { "PORT" }, 1, 1, NULL, false, false, NULL,
@@ -130,6 +160,20 @@ static const struct cmd_spec commands[] = {
 	{ "fdb-del", "fdb.del", { "bridge" }, { "BR" }, 1, 1, fdb_add_keys, true, false,
 	  check_fdb_mac, "BR mac=MAC [vlan=VID]", "delete a MAC entry (static or learned)",
 	  false },
+	{ "add-mirror", "mirror.add", { "bridge", "name" }, { "BR", "MIRROR" }, 2, 2, mirror_keys,
+	  true, false, NULL, "BR MIRROR output=PORT [select_src=P,...] [select_dst=P,...]",
+	  "mirror frames received on select_src / sent on select_dst ports to PORT", false },
+	{ "del-mirror", "mirror.del", { "bridge", "name" }, { "BR", "MIRROR" }, 2, 2, NULL, false,
+	  false, NULL, "BR MIRROR", "delete a mirror", false },
+	{ "list-mirrors", "mirror.list", { "bridge" }, { "BR" }, 1, 1, NULL, false, false, NULL,
+	  "BR", "show BR's mirrors", false },
+	{ "add-meter", "meter.add", { "bridge" }, { "BR" }, 1, 1, meter_keys, true, false, NULL,
+	  "BR id=N rate=KBPS [burst=KBIT]",
+	  "add or replace meter N (for flows' meter:N action), srTCM rate and burst", false },
+	{ "del-meter", "meter.del", { "bridge" }, { "BR" }, 1, 1, meter_id_keys, true, false, NULL,
+	  "BR id=N", "delete meter N", false },
+	{ "dump-meters", "meter.list", { "bridge" }, { "BR" }, 1, 1, NULL, false, false, NULL,
+	  "BR", "show BR's meters", false },
 	{ "pmd-stats", "pmd.stats", { NULL }, { NULL }, 0, 0, NULL, false, false, NULL,
 	  "", "show PMD thread statistics", false },
 	{ "pmd-rxq-show", "pmd.rxq", { NULL }, { NULL }, 0, 0, NULL, false, false, NULL,
@@ -285,6 +329,9 @@ describe_expected(const struct cmd_spec *cmd, const struct key_spec *k, char *bu
 	case VAL_STR:
 		snprintf(buf, size, "%lu..%lu characters", k->min, k->max);
 		break;
+	case VAL_BOOL:
+		snprintf(buf, size, "true or false");
+		break;
 	case VAL_TRUNKS:
 		snprintf(buf, size, "VLAN ids 0..%d as a list like 10,20-30%s", MAX_VLAN,
 			 cmd->empty_trunks ? ", or nothing to clear" : "");
@@ -317,6 +364,12 @@ parse_value(const struct cmd_spec *cmd, const struct key_spec *k, const char *va
 		return json_stringn(value, len);	/* NULL also for invalid UTF-8 */
 	case VAL_TRUNKS:
 		return parse_trunks(value, cmd->empty_trunks);
+	case VAL_BOOL:
+		if (strcmp(value, "true") == 0)
+			return json_true();
+		if (strcmp(value, "false") == 0)
+			return json_false();
+		return NULL;
 	}
 	return NULL;
 }

@@ -80,6 +80,14 @@ json_t *vsd_flows_db(struct vsd *vsd, const char *bridge);
 /* Re-create a bridge's flows from the db; failures go to vsd->failed_flows. */
 void vsd_flows_restore(struct vsd *vsd, const char *bridge, const json_t *flows);
 
+/* vswitchd_rpc_qos.c: mirrors and meters */
+ctl_method_fn vsd_m_mirror_add, vsd_m_mirror_del, vsd_m_mirror_list;
+ctl_method_fn vsd_m_meter_add, vsd_m_meter_del, vsd_m_meter_list;
+json_t *vsd_mirrors_db(const char *bridge);
+json_t *vsd_meters_db(const char *bridge);
+/* Re-create a bridge's meters and mirrors from the db (failures are logged). */
+void vsd_qos_restore(const char *bridge, const json_t *mirrors, const json_t *meters);
+
 /* vswitchd_rpc.c */
 extern const struct ctl_method vsd_methods[];
 /* Write the db from the running state. 0 or -errno. */

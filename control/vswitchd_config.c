@@ -8,15 +8,185 @@
  * The db file is {"version": 1, "bridges": [{"name", "aging", "fdb_size",
  * "ports": [PORT...]}]} where PORT has the keys of port.add (docs/rpc.md).
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "vswitchd.h"
 
 static const char *const port_keys[] = {
-	"name", "type", "devargs", "path", "mtu", "n_rxq", "vlan_mode", "tag", "trunks", NULL,
+	"name", "type", "devargs", "path", "mtu", "n_rxq", "vlan_mode", "tag", "trunks",
+	"port_security", "allowed_macs", "allowed_ips", "ingress_policing_rate",
+	"ingress_policing_burst", "egress_policing_rate", "egress_policing_burst", NULL,
 };
+
+/*
+ * A list given as a JSON array of strings or as one comma-separated string
+ * (what edgeplane-ctl sends for "allowed_macs=a,b"). Calls @p one per item.
+ */
+static int
+for_each_item(const json_t *v, const char *key, int (*one)(const char *item, void *arg),
+	      void *arg, char *err, size_t errlen)
+{
+	char buf[2048], *tok, *save = NULL;
+	size_t i;
+	json_t *e;
+
+	if (json_is_string(v)) {
+		if (json_string_length(v) >= sizeof(buf)) {
+			snprintf(err, errlen, "'%s' is too long", key);
+			return -EINVAL;
+		}
+		snprintf(buf, sizeof(buf), "%s", json_string_value(v));
+		for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save))
+			if (one(tok, arg) != 0) {
+				snprintf(err, errlen, "'%s': bad entry '%s'", key, tok);
+				return -EINVAL;
+			}
+		return 0;
+	}
+	if (!json_is_array(v)) {
+		snprintf(err, errlen, "'%s' must be an array of strings", key);
+		return -EINVAL;
+	}
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e) || one(json_string_value(e), arg) != 0) {
+			snprintf(err, errlen, "'%s': bad entry %zu", key, i + 1);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int
+add_mac(const char *s, void *arg)
+{
+	struct vsw_port_security *sec = arg;
+	unsigned int b[6], i;
+	char end;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+				      &b[4], &b[5], &end) != 6)
+		return -EINVAL;
+	if (sec->n_macs == VSW_SEC_MAX_MACS)
+		return -ENOSPC;
+	for (i = 0; i < 6; i++)
+		sec->macs[sec->n_macs].addr_bytes[i] = (uint8_t)b[i];
+	sec->n_macs++;
+	return 0;
+}
+
+static int
+add_ip(const char *s, void *arg)
+{
+	struct vsw_port_security *sec = arg;
+	char buf[64], *slash, *end;
+	unsigned long plen;
+	uint8_t a6[16];
+	struct in_addr a4;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash != NULL)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, buf, &a4) == 1) {
+		plen = 32;
+		if (slash != NULL) {
+			plen = strtoul(slash, &end, 10);
+			if (*slash == '\0' || *end != '\0' || plen > 32)
+				return -EINVAL;
+		}
+		if (sec->n_ip4 == VSW_SEC_MAX_IPS)
+			return -ENOSPC;
+		sec->ip4[sec->n_ip4].mask = plen == 0 ? 0 : htonl(0xffffffffu << (32 - plen));
+		sec->ip4[sec->n_ip4].addr = a4.s_addr & sec->ip4[sec->n_ip4].mask;
+		sec->n_ip4++;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, buf, a6) == 1) {
+		int i;
+
+		plen = 128;
+		if (slash != NULL) {
+			plen = strtoul(slash, &end, 10);
+			if (*slash == '\0' || *end != '\0' || plen > 128)
+				return -EINVAL;
+		}
+		if (sec->n_ip6 == VSW_SEC_MAX_IPS)
+			return -ENOSPC;
+		for (i = 0; i < 16; i++) {
+			int bits = (int)plen - i * 8;
+
+			a6[i] &= bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+		}
+		memcpy(sec->ip6[sec->n_ip6].addr, a6, 16);
+		sec->ip6[sec->n_ip6].plen = (uint8_t)plen;
+		sec->n_ip6++;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Port security and policing keys of a port object. */
+static int
+security_from_json(const json_t *obj, struct dp_port_cfg *cfg, char *err, size_t errlen)
+{
+	const json_t *v;
+	uint64_t n;
+	int ret;
+
+	v = json_object_get(obj, "port_security");
+	if (v != NULL) {
+		if (!json_is_boolean(v)) {
+			snprintf(err, errlen, "'port_security' must be true or false");
+			return -EINVAL;
+		}
+		cfg->sec.enabled = json_is_true(v);
+	}
+	v = json_object_get(obj, "allowed_macs");
+	if (v != NULL) {
+		cfg->sec.n_macs = 0;
+		ret = for_each_item(v, "allowed_macs", add_mac, &cfg->sec, err, errlen);
+		if (ret != 0)
+			return ret;
+	}
+	v = json_object_get(obj, "allowed_ips");
+	if (v != NULL) {
+		cfg->sec.n_ip4 = 0;
+		cfg->sec.n_ip6 = 0;
+		ret = for_each_item(v, "allowed_ips", add_ip, &cfg->sec, err, errlen);
+		if (ret != 0)
+			return ret;
+	}
+	if (cfg->sec.enabled && cfg->sec.n_macs == 0) {
+		snprintf(err, errlen, "port_security needs allowed_macs (the VNF's MAC addresses)");
+		return -EINVAL;
+	}
+	{
+		static const struct {
+			const char *key;
+			size_t off;
+		} rates[] = {
+			{ "ingress_policing_rate", offsetof(struct dp_port_cfg, ingress_rate) },
+			{ "ingress_policing_burst", offsetof(struct dp_port_cfg, ingress_burst) },
+			{ "egress_policing_rate", offsetof(struct dp_port_cfg, egress_rate) },
+			{ "egress_policing_burst", offsetof(struct dp_port_cfg, egress_burst) },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+			ret = vsd_get_uint(obj, rates[i].key, false, 0, 100000000, &n, err,
+					   errlen);
+			if (ret < 0)
+				return ret;
+			if (ret == 0)
+				*(uint32_t *)((char *)cfg + rates[i].off) = (uint32_t)n;
+		}
+	}
+	return 0;
+}
 
 static bool
 key_known(const char *key, const char *const *keys)
@@ -201,6 +371,9 @@ vsd_port_cfg_from_json(const json_t *obj, struct dp_port_cfg *cfg, bool update, 
 			vsw_vlan_cfg_allow(&cfg->vlan, (uint16_t)json_integer_value(v));
 		}
 	}
+	ret = security_from_json(obj, cfg, err, errlen);
+	if (ret != 0)
+		return ret;
 	return dp_port_cfg_validate(cfg, err, errlen);
 }
 
@@ -230,6 +403,41 @@ vsd_port_cfg_to_json(const struct dp_port_cfg *cfg)
 			if (vsw_vlan_cfg_allows(&cfg->vlan, (uint16_t)v))
 				json_array_append_new(trunks, json_integer(v));
 		json_object_set_new(o, "trunks", trunks);
+	}
+	if (cfg->sec.enabled || cfg->sec.n_macs > 0 || cfg->sec.n_ip4 > 0 || cfg->sec.n_ip6 > 0) {
+		json_t *macs = json_array(), *ips = json_array();
+		char s[INET6_ADDRSTRLEN + 8], a[INET6_ADDRSTRLEN];
+		unsigned int i;
+
+		for (i = 0; i < cfg->sec.n_macs; i++) {
+			const uint8_t *b = cfg->sec.macs[i].addr_bytes;
+
+			snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2],
+				 b[3], b[4], b[5]);
+			json_array_append_new(macs, json_string(s));
+		}
+		for (i = 0; i < cfg->sec.n_ip4; i++) {
+			inet_ntop(AF_INET, &cfg->sec.ip4[i].addr, a, sizeof(a));
+			snprintf(s, sizeof(s), "%s/%d", a,
+				 __builtin_popcount(cfg->sec.ip4[i].mask));
+			json_array_append_new(ips, json_string(s));
+		}
+		for (i = 0; i < cfg->sec.n_ip6; i++) {
+			inet_ntop(AF_INET6, cfg->sec.ip6[i].addr, a, sizeof(a));
+			snprintf(s, sizeof(s), "%s/%u", a, cfg->sec.ip6[i].plen);
+			json_array_append_new(ips, json_string(s));
+		}
+		json_object_set_new(o, "port_security", json_boolean(cfg->sec.enabled));
+		json_object_set_new(o, "allowed_macs", macs);
+		json_object_set_new(o, "allowed_ips", ips);
+	}
+	if (cfg->ingress_rate != 0) {
+		json_object_set_new(o, "ingress_policing_rate", json_integer(cfg->ingress_rate));
+		json_object_set_new(o, "ingress_policing_burst", json_integer(cfg->ingress_burst));
+	}
+	if (cfg->egress_rate != 0) {
+		json_object_set_new(o, "egress_policing_rate", json_integer(cfg->egress_rate));
+		json_object_set_new(o, "egress_policing_burst", json_integer(cfg->egress_burst));
 	}
 	return o;
 }
@@ -286,6 +494,8 @@ vsd_db_bridge_cfg(const json_t *br, struct dp_bridge_cfg *bc, char *err, size_t 
 	json_object_del(copy, "ports");
 	json_object_del(copy, "static_macs");
 	json_object_del(copy, "flows");
+	json_object_del(copy, "mirrors");
+	json_object_del(copy, "meters");
 	ret = vsd_bridge_cfg_from_json(copy, bc, err, errlen);
 	json_decref(copy);
 	return ret;

@@ -83,6 +83,8 @@ db_add_bridge(const struct dp_bridge_cfg *cfg, void *arg)
 			json_array_append(b.ports, port);
 	}
 	json_object_set_new(br, "static_macs", static_macs_db(cfg->name, d->skip->port));
+	json_object_set_new(br, "meters", vsd_meters_db(cfg->name));
+	json_object_set_new(br, "mirrors", vsd_mirrors_db(cfg->name));
 	json_object_set_new(br, "ports", b.ports);
 	json_object_set_new(br, "flows", vsd_flows_db(d->vsd, cfg->name));
 	json_array_append_new(d->bridges, br);
@@ -804,6 +806,15 @@ pmd_json(const struct dp_pmd_info *info, void *arg)
 		"forwarded", (json_int_t)info->pipe.forwarded,
 		"learn_requests", (json_int_t)info->pipe.learn_requests,
 		"rxqs", rxqs));
+	{
+		json_t *last = json_array_get(arg, json_array_size(arg) - 1);
+
+		json_object_set_new(last, "emc_hits", json_integer((json_int_t)info->pipe.emc_hits));
+		json_object_set_new(last, "emc_misses",
+				    json_integer((json_int_t)info->pipe.emc_misses));
+		json_object_set_new(last, "flow_lookups",
+				    json_integer((json_int_t)info->pipe.flow_lookups));
+	}
 	return 0;
 }
 
@@ -939,6 +950,12 @@ const struct ctl_method vsd_methods[] = {
 	{ "flow.dump", vsd_m_flow_dump },
 	{ "fdb.show", m_fdb_show },
 	{ "fdb.flush", m_fdb_flush },
+	{ "mirror.add", vsd_m_mirror_add },
+	{ "mirror.del", vsd_m_mirror_del },
+	{ "mirror.list", vsd_m_mirror_list },
+	{ "meter.add", vsd_m_meter_add },
+	{ "meter.del", vsd_m_meter_del },
+	{ "meter.list", vsd_m_meter_list },
 	{ "fdb.add", m_fdb_add },
 	{ "fdb.del", m_fdb_del },
 	{ "pmd.stats", m_pmd_stats },
@@ -998,6 +1015,7 @@ vsd_restore(struct vsd *vsd, char *err, size_t errlen)
 			}
 		}
 		static_macs_restore(bc.name, json_object_get(br, "static_macs"));
+		vsd_qos_restore(bc.name, json_object_get(br, "mirrors"), json_object_get(br, "meters"));
 		vsd_flows_restore(vsd, bc.name, json_object_get(br, "flows"));
 	}
 	json_decref(doc);

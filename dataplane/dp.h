@@ -64,6 +64,12 @@ struct dp_port_cfg {
 	uint16_t mtu;		/**< L3 MTU, DP_MTU_MIN..DP_MTU_MAX */
 	uint16_t n_rxq;		/**< rx queues (vhost: queue pairs), 1..DP_MAX_RXQ */
 	struct vsw_vlan_cfg vlan;
+	struct vsw_port_security sec;	/**< anti-spoofing (VNF ports) */
+	/* Policing, with OVS's units: rates in kbit/s, bursts in kbit; 0 = off. */
+	uint32_t ingress_rate;		/**< ingress_policing_rate */
+	uint32_t ingress_burst;		/**< ingress_policing_burst (0: default) */
+	uint32_t egress_rate;		/**< egress_policing_rate */
+	uint32_t egress_burst;		/**< egress_policing_burst (0: default) */
 };
 
 /** Fill @p cfg with defaults (trunk all VLANs, MTU 1500, 1 queue). */
@@ -249,6 +255,34 @@ int dp_flow_foreach(const char *bridge, int (*cb)(const struct dp_flow_info *inf
 int dp_port_lookup(const char *bridge, const char *name, uint16_t *id);
 /** The name of port @p id, or "?" */
 const char *dp_port_name(uint16_t id);
+
+/** Most meters per bridge (ids 0 .. DP_MAX_METERS-1). */
+#define DP_MAX_METERS 256
+
+/** A mirror as reported to the control plane. */
+struct dp_mirror_info {
+	char name[DP_NAME_SIZE];
+	struct vsw_mirror mirror;	/**< output port and selections by port id */
+};
+
+/**
+ * Add or replace mirror @p name: frames received on the ports of @p src and
+ * sent on the ports of @p dst (bitmaps of VSW_MAX_PORTS bits) are copied to
+ * @p out_port. At most VSW_MAX_MIRRORS per bridge. A mirror whose output port
+ * is deleted goes with it; a deleted port leaves every selection.
+ */
+int dp_mirror_add(const char *bridge, const char *name, uint16_t out_port, const uint64_t *src,
+		  const uint64_t *dst, char *err, size_t errlen);
+int dp_mirror_del(const char *bridge, const char *name, char *err, size_t errlen);
+int dp_mirror_foreach(const char *bridge, int (*cb)(const struct dp_mirror_info *m, void *arg),
+		      void *arg);
+
+/** Add or replace meter @p id (kbit/s, kbit; burst 0: default) for flows' meter:ID. */
+int dp_meter_set(const char *bridge, uint32_t id, uint32_t rate_kbps, uint32_t burst_kbit,
+		 char *err, size_t errlen);
+int dp_meter_del(const char *bridge, uint32_t id, char *err, size_t errlen);
+int dp_meter_foreach(const char *bridge, int (*cb)(uint32_t id, uint32_t rate_kbps,
+						   uint32_t burst_kbit, void *arg), void *arg);
 
 /** DPDK version string. */
 const char *dp_dpdk_version(void);

@@ -136,7 +136,72 @@ dp_port_cfg_validate(const struct dp_port_cfg *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "port %s: unknown type", cfg->name);
 		return -EINVAL;
 	}
+	/* As OVS: a burst without a rate is kept but polices nothing. */
+	if (vsw_port_security_validate(&cfg->sec, err, errlen) != 0)
+		return -EINVAL;
 	return vsw_vlan_cfg_validate(&cfg->vlan, err, errlen);
+}
+
+/* kbit/s and kbit (OVS's units) to a policer in bytes; NULL rate 0. */
+static int
+make_policer(uint32_t rate_kbps, uint32_t burst_kb, struct vsw_policer **out, char *err,
+	     size_t errlen)
+{
+	*out = NULL;
+	if (rate_kbps == 0)
+		return 0;
+	*out = vsw_policer_create((uint64_t)rate_kbps * 1000 / 8, (uint64_t)burst_kb * 1000 / 8,
+				  (int)rte_socket_id());
+	if (*out == NULL) {
+		snprintf(err, errlen, "cannot create a policer of %u kbit/s: %s", rate_kbps,
+			 strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/*
+ * The policers @p cfg asks for: the port's current ones are kept when their
+ * settings do not change (their token state with them), new ones made
+ * otherwise. On success the two out pointers hold what the port must use.
+ */
+static int
+port_policers(const struct dp_port *p, const struct dp_port_cfg *cfg, struct vsw_policer **ing,
+	      struct vsw_policer **egr, char *err, size_t errlen)
+{
+	bool same_in = p != NULL && p->cfg.ingress_rate == cfg->ingress_rate &&
+		       p->cfg.ingress_burst == cfg->ingress_burst;
+	bool same_eg = p != NULL && p->cfg.egress_rate == cfg->egress_rate &&
+		       p->cfg.egress_burst == cfg->egress_burst;
+	int ret;
+
+	*ing = same_in ? p->ingress : NULL;
+	*egr = same_eg ? p->egress : NULL;
+	if (!same_in) {
+		ret = make_policer(cfg->ingress_rate, cfg->ingress_burst, ing, err, errlen);
+		if (ret != 0)
+			return ret;
+	}
+	if (!same_eg) {
+		ret = make_policer(cfg->egress_rate, cfg->egress_burst, egr, err, errlen);
+		if (ret != 0) {
+			if (!same_in)
+				vsw_policer_free(*ing);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Free the old policers the port no longer uses (after a grace period). */
+static void
+policers_release(const struct dp_port *p, struct vsw_policer *old_ing,
+		 struct vsw_policer *old_egr)
+{
+	if (old_ing != p->ingress)
+		vsw_policer_free(old_ing);
+	if (old_egr != p->egress)
+		vsw_policer_free(old_egr);
 }
 
 struct dp_bridge *
@@ -264,6 +329,9 @@ build_snapshot(void)
 		s->vsw.bridges[i].in_use = true;
 		s->vsw.bridges[i].fdb = br->fdb;
 		s->vsw.bridges[i].flows = br->flows;
+		s->vsw.bridges[i].meters = br->meters;
+		s->vsw.bridges[i].n_meters = br->n_meters;
+		memcpy(s->vsw.bridges[i].mirrors, br->mirrors, sizeof(br->mirrors));
 	}
 	for (i = 0; i < VSW_MAX_PORTS; i++) {
 		struct dp_port *p = dp.ports[i];
@@ -276,6 +344,9 @@ build_snapshot(void)
 		s->vsw.ports[i].bridge = p->bridge;
 		s->vsw.ports[i].mtu = p->cfg.mtu;
 		s->vsw.ports[i].vlan = p->cfg.vlan;
+		s->vsw.ports[i].sec = p->cfg.sec;
+		s->vsw.ports[i].ingress = p->ingress;
+		s->vsw.ports[i].egress = p->egress;
 		bi = &s->vsw.bridges[p->bridge];
 		bi->ports[bi->n_ports++] = i;
 		for (q = 0; q < p->cfg.n_rxq; q++) {
@@ -413,6 +484,8 @@ static void
 port_free(struct dp_port *p)
 {
 	p->class->close(p);
+	vsw_policer_free(p->ingress);
+	vsw_policer_free(p->egress);
 	free(p);
 }
 
@@ -445,6 +518,7 @@ dp_bridge_del(const char *name, char *err, size_t errlen)
 		port_free(gone[i]);
 	vsw_fdb_free(br->fdb);
 	dp_flow_bridge_free(br);
+	dp_qos_bridge_free(br);
 	free(br);
 	return 0;
 }
@@ -535,8 +609,15 @@ dp_port_add(const char *bridge, const struct dp_port_cfg *cfg, char *err, size_t
 	p->bridge = br->idx;
 	p->cfg = *cfg;
 	p->class = class_of(cfg->type);
+	ret = port_policers(NULL, cfg, &p->ingress, &p->egress, err, errlen);
+	if (ret != 0) {
+		free(p);
+		return ret;
+	}
 	ret = p->class->open(p, err, errlen);
 	if (ret != 0) {
+		vsw_policer_free(p->ingress);
+		vsw_policer_free(p->egress);
 		free(p);
 		return ret;
 	}
@@ -605,9 +686,20 @@ dp_port_del(const char *name, char *err, size_t errlen)
 		if (n_flows > 0)
 			DP_LOG(INFO, "port %s: %u flow rule(s) naming it deleted", name, n_flows);
 	}
-	ret = unpublish_port(p, err, errlen);
-	if (ret != 0)
-		return ret;
+	{
+		struct dp_bridge *br = dp.bridges[p->bridge];
+		struct vsw_mirror saved[VSW_MAX_MIRRORS];
+
+		/* The port leaves every mirror; a mirror it was the output of goes. */
+		memcpy(saved, br->mirrors, sizeof(saved));
+		if (dp_mirror_port_gone(br, p->id) > 0)
+			DP_LOG(INFO, "port %s: the mirror(s) it was the output of deleted", name);
+		ret = unpublish_port(p, err, errlen);
+		if (ret != 0) {
+			memcpy(br->mirrors, saved, sizeof(saved));
+			return ret;
+		}
+	}
 	port_free(p);
 	DP_LOG(INFO, "port %s deleted", name);
 	return 0;
@@ -617,6 +709,7 @@ int
 dp_port_set(const struct dp_port_cfg *cfg, char *err, size_t errlen)
 {
 	struct dp_port *p = find_port(cfg->name);
+	struct vsw_policer *old_ing, *old_egr, *new_ing, *new_egr;
 	struct dp_port *other;
 	struct dp_port_cfg old;
 	bool reopen;
@@ -642,15 +735,26 @@ dp_port_set(const struct dp_port_cfg *cfg, char *err, size_t errlen)
 	old = p->cfg;
 	reopen = strcmp(old.devargs, cfg->devargs) != 0 || strcmp(old.path, cfg->path) != 0 ||
 		 old.n_rxq != cfg->n_rxq || (cfg->type == DP_PORT_DPDK && old.mtu != cfg->mtu);
+	old_ing = p->ingress;
+	old_egr = p->egress;
+	ret = port_policers(p, cfg, &new_ing, &new_egr, err, errlen);
+	if (ret != 0)
+		return ret;
 
 	if (!reopen) {
-		/* VLAN and (vhost) MTU live in the snapshot: swap it. */
+		/* VLAN, MTU (vhost), security and policers live in the snapshot. */
 		p->cfg = *cfg;
+		p->ingress = new_ing;
+		p->egress = new_egr;
 		ret = dp_publish(err, errlen);
 		if (ret != 0) {
 			p->cfg = old;
+			p->ingress = old_ing;
+			p->egress = old_egr;
+			policers_release(p, new_ing, new_egr);
 			return ret;
 		}
+		policers_release(p, old_ing, old_egr);
 		if (memcmp(&old.vlan, &cfg->vlan, sizeof(old.vlan)) != 0)
 			vsw_fdb_flush(dp.bridges[p->bridge]->fdb, p->id, false);
 		return 0;
@@ -658,21 +762,33 @@ dp_port_set(const struct dp_port_cfg *cfg, char *err, size_t errlen)
 
 	/* The backend changes: take the port out, re-open, put it back. */
 	ret = unpublish_port(p, err, errlen);
-	if (ret != 0)
+	if (ret != 0) {
+		policers_release(p, new_ing, new_egr);
 		return ret;
+	}
 	p->class->close(p);
 	p->cfg = *cfg;
+	p->ingress = new_ing;
+	p->egress = new_egr;
 	ret = p->class->open(p, err, errlen);
 	if (ret != 0) {
 		char err2[256];
 
 		p->cfg = old;
+		p->ingress = old_ing;
+		p->egress = old_egr;
+		policers_release(p, new_ing, new_egr);
 		if (p->class->open(p, err2, sizeof(err2)) != 0) {
 			DP_LOG(ERR, "port %s lost: cannot re-open its old backend: %s", old.name,
 			       err2);
+			vsw_policer_free(p->ingress);
+			vsw_policer_free(p->egress);
 			free(p);
 			return ret;
 		}
+	} else {
+		/* Unpublished above: no PMD holds the old policers. */
+		policers_release(p, old_ing, old_egr);
 	}
 	assign_rxqs(p);
 	dp.ports[p->id] = p;

@@ -33,6 +33,9 @@ flush_tx(struct dp_pmd *pmd, const struct dp_snapshot *snap)
 		uint64_t bytes = 0, unsent_bytes = 0;
 		uint16_t i, sent = 0;
 
+		/* Egress policing and tx mirroring; may dirty mirror ports again,
+		 * hence n_dirty is re-read by the loop. */
+		b->n = vsw_egress(v, &snap->vsw, id, b->pkts, b->n, v->now_tsc);
 		for (i = 0; i < b->n; i++)
 			bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
 
@@ -74,6 +77,7 @@ dp_pmd_main(void *arg)
 		uint16_t i;
 
 		pmd->vsw.now = __atomic_load_n(&dp.now, __ATOMIC_RELAXED);
+		pmd->vsw.now_tsc = t0;
 		for (i = 0; i < pl->n; i++) {
 			const struct dp_rxq *q = &pl->rxqs[i];
 			struct dp_port *port = snap->ports[q->port];

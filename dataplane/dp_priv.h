@@ -65,6 +65,8 @@ struct dp_port {
 	uint64_t rxq_cycles_seen[DP_MAX_RXQ];	/* control: value at interval start */
 	uint64_t rxq_cycles_last[DP_MAX_RXQ];	/* control: last interval's delta */
 	unsigned int reserved_mbufs;		/* held by the descriptor rings */
+	struct vsw_policer *ingress;		/* or NULL; freed after a grace period */
+	struct vsw_policer *egress;
 	/* dpdk */
 	uint16_t eth_port;
 	/* vhost-user */
@@ -84,6 +86,15 @@ struct dp_bridge {
 	struct vsw_flow_rule *rules;
 	uint32_t n_rules;
 	struct vsw_flow_table *flows;
+	/* Mirrors (copied into snapshots) and their names. */
+	struct vsw_mirror mirrors[VSW_MAX_MIRRORS];
+	char mirror_names[VSW_MAX_MIRRORS][DP_NAME_SIZE];
+	/* Meters by id (copy on write, see dp_qos.c) and their settings. */
+	struct vsw_policer **meters;
+	uint32_t n_meters;
+	struct {
+		uint32_t rate, burst;	/* kbit/s, kbit */
+	} meter_cfg[DP_MAX_METERS];
 };
 
 /* One rx queue in a PMD's poll list. */
@@ -178,6 +189,10 @@ void dp_rxq_run(uint64_t tsc);
 void dp_telemetry_init(void);
 void dp_telemetry_refresh(void);
 void dp_telemetry_fini(void);
+
+/* dp_qos.c */
+unsigned int dp_mirror_port_gone(struct dp_bridge *br, uint16_t port);
+void dp_qos_bridge_free(struct dp_bridge *br);
 
 /* dp_flow.c */
 int dp_flow_init(void);

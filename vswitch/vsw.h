@@ -24,6 +24,9 @@
  *    a snapshot and freed only after a grace period. Each PMD's exact-match
  *    cache and per-rule counters are written by that PMD only; the control
  *    thread reads the counters with relaxed loads (vsw_pmd_flow_counters()).
+ *  - struct vsw_policer: token state shared by every PMD that polices with
+ *    it, under its own spinlock (one lock per burst); created and freed by
+ *    the control thread, freed only after a grace period.
  *
  * Errors: int functions return 0 or a negative errno; constructors return
  * NULL and set errno.
@@ -117,7 +120,13 @@ int vsw_vlan_mode_parse(const char *name, enum vsw_vlan_mode *mode);
 	X(LINK_DOWN, "link_down")		/* output port not connected */          \
 	X(OVERSIZE, "oversize")			/* frame above the port MTU */         \
 	X(FLOW_DROP, "flow_drop")		/* a flow rule's drop action */          \
-	X(FLOW_MISS, "flow_miss")		/* no flow rule matched (table miss) */
+	X(FLOW_MISS, "flow_miss")		/* no flow rule matched (table miss) */  \
+	X(SPOOF_MAC, "spoof_mac")		/* source MAC not allowed on the port */ \
+	X(SPOOF_IP, "spoof_ip")			/* source IPv4/IPv6 not allowed */       \
+	X(SPOOF_ARP, "spoof_arp")		/* ARP sender MAC/IP not allowed */      \
+	X(SPOOF_ND, "spoof_nd")			/* IPv6 ND link-layer/target spoofed */  \
+	X(POLICED, "policed")			/* ingress policer or meter: red */      \
+	X(SHAPED, "shaped")			/* egress policer: over the rate */
 
 enum vsw_drop {
 #define VSW_DROP_ENUM(sym, name) VSW_DROP_##sym,
@@ -295,7 +304,11 @@ struct vsw_flow_match {
  *  - SET_VLAN: set the VID of the outer tag, keeping its PCP/DEI (as OVS
  *    mod_vlan_vid); an untagged frame gets a tag with `vid` and `pcp`.
  *  - SET_ETH_SRC / SET_ETH_DST: rewrite the address.
- *  - METER: refused by vsw_flow_rule_validate() until meters exist.
+ *  - METER: police the frame with the bridge's meter `meter`
+ *    (vsw_bridge_info.meters[meter]); a red frame is dropped and counted as
+ *    policed on the input port, and the rest of the action list is skipped.
+ *    A meter id out of range or without a policer drops the frame the same
+ *    way (policed). At most one METER, and only as the first action.
  * A frame that cannot be made writable (no mbuf for the copy) is dropped
  * as no_mbuf on the input port and its remaining actions are skipped.
  */
@@ -309,7 +322,7 @@ enum vsw_action_type {
 	VSW_ACT_SET_VLAN,	/**< set the VID of the tag (push one if untagged) */
 	VSW_ACT_SET_ETH_SRC,	/**< rewrite the source MAC */
 	VSW_ACT_SET_ETH_DST,	/**< rewrite the destination MAC */
-	VSW_ACT_METER,		/**< police with meter `meter`; red frames are dropped */
+	VSW_ACT_METER,		/**< police with meter `meter` (first action only); red: dropped */
 };
 
 /** One action. */
@@ -340,9 +353,11 @@ struct vsw_flow_rule {
  * zero in key and mask; in_port mask 0 or 0xffff, and then in_port <
  * VSW_MAX_PORTS; 1..VSW_FLOW_MAX_ACTIONS actions of known types; OUTPUT
  * ports < VSW_MAX_PORTS (whether the port exists is the caller's check);
- * VIDs 0..4095, PCPs 0..7; DROP alone. Any mask is accepted for the MACs and
- * IP addresses (the classifier does not need prefixes). METER is refused
- * for now ("meters are not supported yet"). @p err may be NULL.
+ * VIDs 0..4095, PCPs 0..7; DROP alone; METER only as the first action
+ * ("meter must be the first action"), so at most one. Whether the meter id
+ * exists is not checked here (a missing meter drops, see VSW_ACT_METER).
+ * Any mask is accepted for the MACs and IP addresses (the classifier does
+ * not need prefixes). @p err may be NULL.
  */
 int vsw_flow_rule_validate(const struct vsw_flow_rule *rule, char *err, size_t errlen);
 
@@ -418,12 +433,172 @@ int vsw_flow_key_extract(const struct rte_mbuf *m, uint16_t in_port, struct vsw_
 /* ------------------------------------------------------------------------ */
 /* The configuration snapshot the PMDs read                                  */
 
+/* ------------------------------------------------------------------------ */
+/* Port security, policers, mirrors                                          */
+
+/** Most allowed MACs per port. */
+#define VSW_SEC_MAX_MACS 8
+/** Most allowed IPv4 prefixes, and most IPv6 prefixes, per port. */
+#define VSW_SEC_MAX_IPS 16
+
+/**
+ * Port security (anti-spoofing) of a VNF port, as OpenStack's
+ * port_security / allowed_address_pairs. When enabled, a frame received on
+ * the port is dropped (and counted) unless:
+ *  - its source MAC is one of `macs` (SPOOF_MAC);
+ *  - IPv4: its source address is in one of `ip4` (when n_ip4 > 0), or it is
+ *    0.0.0.0 to 255.255.255.255/udp 68->67 (DHCP discover) (SPOOF_IP);
+ *  - ARP: the sender hardware address equals the Ethernet source and the
+ *    sender IP is in `ip4` or 0.0.0.0 (probe), when n_ip4 > 0 (SPOOF_ARP);
+ *  - IPv6: the source is in `ip6`, or :: (DAD), or link-local fe80::/10,
+ *    when n_ip6 > 0 (SPOOF_IP);
+ *  - ND (ICMPv6 135/136): a source/target link-layer address option, when
+ *    present, equals the Ethernet source; an NA's target is in `ip6` or
+ *    link-local, when n_ip6 > 0 (SPOOF_ND).
+ * Frames of other ethertypes pass the MAC check only.
+ *
+ * In detail (vsw_sec.c):
+ *  - The checks run on every frame received on the port, after ingress
+ *    policing and before mirroring, VLAN processing, MAC learning and the
+ *    flow table; a dropped frame is never learned, mirrored or counted by a
+ *    flow rule. Drops are counted on the input port.
+ *  - The ethertype is the one after at most two VLAN tags (0x8100 or
+ *    0x88a8); a frame with more tags passes the MAC check only.
+ *  - An empty list turns that family's address checks off: n_ip4 == 0 lets
+ *    any IPv4 source and ARP sender IP through, n_ip6 == 0 any IPv6 source
+ *    and NA target. The ARP sender hardware address and the ND link-layer
+ *    options are checked whenever the port security is enabled.
+ *  - A prefix entry allows every address in it (allowed_address_pairs with
+ *    CIDRs); an address is a /32 (/128) entry.
+ *  - IPv6: the fixed header only. Extension headers are not walked: a frame
+ *    whose next header is not ICMPv6 gets the source check only, so ND
+ *    messages behind an extension header are not inspected.
+ *  - An IPv4, ARP, IPv6 or ND header cut short by the end of the frame (or
+ *    an IPv4 header with a bad version/IHL, an ND option of length 0 or
+ *    running past the message) cannot be verified: dropped as malformed.
+ *    So is a frame shorter than an Ethernet header. An ARP frame that is not
+ *    Ethernet/IPv4 ARP is dropped as spoof_arp.
+ */
+struct vsw_port_security {
+	bool enabled;
+	uint8_t n_macs;
+	uint8_t n_ip4;
+	uint8_t n_ip6;
+	struct rte_ether_addr macs[VSW_SEC_MAX_MACS];
+	struct {
+		uint32_t addr;		/**< network byte order, masked */
+		uint32_t mask;
+	} ip4[VSW_SEC_MAX_IPS];
+	struct {
+		uint8_t addr[16];	/**< masked */
+		uint8_t plen;
+	} ip6[VSW_SEC_MAX_IPS];
+};
+
+/**
+ * Check a port security configuration; 0 or -EINVAL with a one-line reason
+ * in @p err (may be NULL). Refused: more than VSW_SEC_MAX_MACS MACs or
+ * VSW_SEC_MAX_IPS prefixes of a family; a multicast, broadcast or all-zero
+ * MAC; an IPv4 mask that is not a prefix, or an address with bits outside
+ * its mask; an IPv6 prefix length above 128, or an address with bits beyond
+ * it; enabled with no MAC (every frame would be dropped). The lists are
+ * checked even when `enabled` is false.
+ */
+int vsw_port_security_validate(const struct vsw_port_security *sec, char *err, size_t errlen);
+
+/**
+ * A policer (single-rate three-color marker, rte_meter srTCM, color blind):
+ * frames colored red are dropped. Used for port ingress policing, port egress
+ * policing (shaping by dropping, as OVS's egress-policer QoS) and flow
+ * meters. Its token state is shared by every PMD that uses it and protected by
+ * a spinlock taken once per burst (as OVS's ingress policer).
+ * Thread-safety: created and freed by the control thread (freed after a
+ * grace period); vsw_policer_run from any PMD.
+ *
+ * Semantics: srTCM with CIR = rate, CBS = burst and EBS = 0, so there is no
+ * yellow: one token bucket of `burst` bytes, full at creation, refilled at
+ * `rate` in the steps rte_meter computes from rte_get_tsc_hz(). A frame is
+ * green (kept) when the bucket holds at least its size, which then goes;
+ * otherwise red (freed) and the bucket is left as it was. The size of a
+ * frame is rte_pktmbuf_pkt_len() (Ethernet header and tags included, no
+ * FCS). A frame larger than `burst` is always red.
+ */
+struct vsw_policer;
+
+/** Largest rate (bytes/s) and burst (bytes) of a policer: 2^40, about 8.8 Tbit/s. */
+#define VSW_POLICER_MAX (UINT64_C(1) << 40)
+
+/** The burst of a policer created with burst 0 is at least this (2 x 1518 bytes). */
+#define VSW_POLICER_MIN_DEFAULT_BURST (2 * RTE_ETHER_MAX_LEN)
+
+/**
+ * Create a policer of @p rate bytes/s with a committed burst of @p burst
+ * bytes (0: rate/10 s, at least VSW_POLICER_MIN_DEFAULT_BURST). The bucket
+ * starts full. rte_zmalloc on @p socket (any socket when that one has no
+ * memory left).
+ * @return the policer, or NULL with errno: EINVAL (rate 0, rate or burst
+ *   above VSW_POLICER_MAX, or rte_meter refusing the profile), ENOMEM.
+ */
+struct vsw_policer *vsw_policer_create(uint64_t rate, uint64_t burst, int socket);
+
+/** Free; accepts NULL. */
+void vsw_policer_free(struct vsw_policer *p);
+
+/**
+ * Fast path: police @p n packets at TSC @p now; frees the red ones, compacts
+ * the green/yellow ones to the front of @p pkts (in order) and returns their
+ * count. Takes the policer's spinlock once. @p now need not grow across
+ * PMDs: a TSC older than the bucket's last update adds no tokens.
+ */
+uint16_t vsw_policer_run(struct vsw_policer *p, struct rte_mbuf **pkts, uint16_t n,
+			 uint64_t now);
+
+/** Most mirrors per bridge. */
+#define VSW_MAX_MIRRORS 4
+
+/**
+ * A port mirror: frames received on the ports of `src` and frames sent on
+ * the ports of `dst` (bitmaps of switch port ids) are copied, as they are
+ * on the wire, to `out_port`. The mirror port itself is never a source.
+ *
+ * In detail (vsw_fwd.c):
+ *  - rx: a frame is mirrored as received (tags as on the wire) once the
+ *    switch has accepted it: after ingress policing and port security,
+ *    before VLAN admission, learning and the flow table (so frames later
+ *    dropped as vlan_violation, flow_drop, ... are mirrored too, as on a
+ *    SPAN port).
+ *  - tx: a frame is mirrored as it is handed to the port, after VLAN egress
+ *    processing, flow actions and egress policing (vsw_egress()). A frame
+ *    sent on several dst ports is copied once per port. A frame that the
+ *    same mirror already copied on rx (its input port is in `src`) is not
+ *    copied again on tx.
+ *  - No loops: frames received on a port that is the out_port of any
+ *    mirror of the bridge are not mirrored on rx, and frames sent on such a
+ *    port are not mirrored on tx. A frame is never copied to its own input
+ *    port.
+ *  - Copies share the mbuf by reference count: the pipeline never writes a
+ *    shared mbuf (it copies before any VLAN or flow rewrite), so the mirror
+ *    always gets the bytes of the mirror point.
+ *  - out_port must be in use (any bridge); otherwise the mirror does
+ *    nothing. The out_port's MTU is checked (oversize) and a full tx batch
+ *    counts tx_full on it.
+ */
+struct vsw_mirror {
+	bool in_use;
+	uint16_t out_port;
+	uint64_t src[VSW_MAX_PORTS / 64];
+	uint64_t dst[VSW_MAX_PORTS / 64];
+};
+
 /** A switch port as the pipeline sees it. */
 struct vsw_port_info {
 	bool in_use;		/**< false: packets from/to this id are dropped */
 	uint16_t bridge;	/**< index into vsw_snapshot.bridges */
 	uint16_t mtu;		/**< L3 MTU; frames with more payload are dropped */
 	struct vsw_vlan_cfg vlan;
+	struct vsw_port_security sec;
+	struct vsw_policer *ingress;	/**< or NULL: no ingress policing */
+	struct vsw_policer *egress;	/**< or NULL: no egress policing */
 };
 
 /** A bridge as the pipeline sees it. */
@@ -433,6 +608,10 @@ struct vsw_bridge_info {
 	/** Flow rules, or NULL: every frame takes the NORMAL action. Owned by
 	 * the control side, freed only after a grace period. */
 	const struct vsw_flow_table *flows;
+	/** Meters for the flows' meter action, by id (NULL: none). */
+	struct vsw_policer *const *meters;
+	uint32_t n_meters;
+	struct vsw_mirror mirrors[VSW_MAX_MIRRORS];
 	uint16_t n_ports;
 	uint16_t ports[VSW_MAX_PORTS];	/**< member ports, the flood list */
 };
@@ -482,6 +661,11 @@ struct vsw_pmd {
 	 * written by this PMD only, read with vsw_pmd_flow_counters(). */
 	uint64_t *flow_packets;
 	uint64_t *flow_bytes;
+	uint64_t now_tsc;		/**< TSC, set by the PMD loop: the policers' clock */
+	/** Input port of the frames now in the tx batches (set by vsw_input(),
+	 * read by vsw_egress() so that a port never gets its own frames
+	 * mirrored back). */
+	uint16_t in_port;
 } __rte_cache_aligned;
 
 /** Entries of the per-PMD exact-match cache (a power of two). */
@@ -539,8 +723,37 @@ void vsw_pmd_flow_counters(const struct vsw_pmd *pmd, uint32_t rule_id, uint64_t
  * more than one frame per input frame on one port (e.g. two outputs to it):
  * once a batch holds VSW_BURST frames within one burst, the rest are
  * dropped and counted as tx_full on that port.
+ *
+ * Before any of that, in this order, on the whole burst: the input port's
+ * ingress policer (red frames counted as policed, pmd->now_tsc is the
+ * clock), its port security (spoof_* or malformed, see struct
+ * vsw_port_security), then rx mirroring of what is left (struct
+ * vsw_mirror). Sets pmd->in_port for vsw_egress().
  */
 void vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port,
 	       struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * Fast path: the output side of port @p port, called by the PMD just before
+ * it sends the tx batch @p pkts / @p n of that port (pmd->tx[port]), once
+ * per burst, with the PMD's TSC @p now.
+ *  1. Egress policing: when the port has an `egress` policer, red frames are
+ *     freed and counted as shaped on @p port; the rest are compacted to the
+ *     front of @p pkts, in order.
+ *  2. tx mirroring: each remaining frame is shared (one more reference) to
+ *     the tx batch of every mirror of the port's bridge that selects @p port
+ *     in `dst` (see struct vsw_mirror). That batch may be one the caller has
+ *     already sent in this flush: it then becomes dirty again (appended to
+ *     pmd->dirty), so the caller's loop over pmd->dirty must re-read
+ *     pmd->n_dirty on each iteration. A full batch, or a full dirty list,
+ *     counts tx_full on the mirror port.
+ * Never touches pmd->tx[port] itself (the out_port of a mirror is never
+ * mirrored). Returns the number of frames to send, pkts[0 .. ret-1]; does
+ * nothing and returns @p n when the port has no egress policer and is in no
+ * mirror's `dst`. The own-copy rule relies on the caller flushing after every
+ * vsw_input() (pmd->in_port names the input port of everything queued).
+ */
+uint16_t vsw_egress(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t port,
+		    struct rte_mbuf **pkts, uint16_t n, uint64_t now);
 
 #endif /* VSW_H */

@@ -156,9 +156,11 @@ vsw_flow_rule_validate(const struct vsw_flow_rule *rule, char *err, size_t errle
 					       a->pcp, VLAN_PCP_MAX);
 			break;
 		case VSW_ACT_METER:
-			/* Hook for policing: the check "at most one meter, first"
-			 * belongs here once meters exist. */
-			return invalid(err, errlen, "meters are not supported yet");
+			/* First only: policing decides before anything is sent
+			 * or rewritten, and a second meter cannot be first. */
+			if (i != 0)
+				return invalid(err, errlen, "meter must be the first action");
+			break;
 		default:
 			return invalid(err, errlen, "unknown action type %u", a->type);
 		}

@@ -5,6 +5,10 @@
  * egress -> per-port tx batch. When the bridge has flow rules, each frame
  * first goes through the per-PMD exact-match cache and the classifier, and
  * the matching rule's actions decide (NORMAL runs the L2 path above).
+ * Before all that, the burst goes through the input port's ingress policer
+ * and port security (vsw_sec.c), and what is left is mirrored (rx). On the
+ * output side, vsw_egress() polices each complete tx batch and mirrors it
+ * (tx), just before the PMD sends it.
  *
  * Fast-path file: no malloc, no locks, no syscalls, no logs. Every mbuf
  * handed to vsw_input() ends in tx batches (one reference per batch) or is
@@ -671,6 +675,29 @@ act_flood(struct vsw_pmd *pmd, const struct flow_burst *fb, struct rte_mbuf *m, 
 }
 
 /*
+ * METER: police @m with meter @id of the bridge. Returns true when @m is
+ * green; otherwise @m is freed (red, or no such meter) and counted policed.
+ */
+static bool
+act_meter(struct vsw_pmd *pmd, const struct flow_burst *fb, uint32_t id, struct rte_mbuf *m)
+{
+	const struct vsw_bridge_info *br = &fb->snap->bridges[fb->br_id];
+	struct vsw_policer *p = NULL;
+
+	if (likely(br->meters != NULL && id < br->n_meters))
+		p = br->meters[id];
+	if (unlikely(p == NULL)) {
+		drop(pmd, fb->in_port, VSW_DROP_POLICED, m);
+		return false;
+	}
+	if (likely(vsw_policer_run(p, &m, 1, pmd->now_tsc) == 1))
+		return true;
+	/* Red: vsw_policer_run() freed it. */
+	pmd->ctr[fb->in_port].drops[VSW_DROP_POLICED]++;
+	return false;
+}
+
+/*
  * Run @r's actions on @m (one reference, consumed). Outputs share the frame
  * by reference count; a modification after an output works on a copy
  * (own_header), so what was queued is never changed afterwards. The last
@@ -722,8 +749,9 @@ run_actions(struct vsw_pmd *pmd, const struct flow_burst *fb, const struct vsw_f
 			m = set_mac(pmd, m, a);
 			break;
 		case VSW_ACT_METER:
-			/* Policing hook: vsw_flow_rule_validate() refuses meters
-			 * until they exist, so no table holds this action yet. */
+			/* First action (validated): nothing was sent yet. */
+			if (!act_meter(pmd, fb, a->meter, m))
+				return;
 			break;
 		case VSW_ACT_DROP:
 		default:
@@ -770,10 +798,161 @@ input_flow(struct vsw_pmd *pmd, const struct flow_burst *fb, struct rte_mbuf *m)
 	run_actions(pmd, fb, rule, m);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Port security, mirrors                                                    */
+
+static bool
+port_bit(const uint64_t *bits, uint16_t port)
+{
+	return (bits[port / 64] >> (port % 64)) & 1;
+}
+
+/* @port is the out_port of some mirror of @br: it is never mirrored. */
+static bool
+is_mirror_port(const struct vsw_bridge_info *br, uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < VSW_MAX_MIRRORS; i++)
+		if (br->mirrors[i].in_use && br->mirrors[i].out_port == port)
+			return true;
+	return false;
+}
+
+static bool
+has_mirrors(const struct vsw_bridge_info *br)
+{
+	unsigned int i;
+
+	for (i = 0; i < VSW_MAX_MIRRORS; i++)
+		if (br->mirrors[i].in_use)
+			return true;
+	return false;
+}
+
+/*
+ * Drop the frames port security @sec refuses, counted on @in_port; the
+ * others are compacted to the front of @pkts. Returns their count.
+ */
+static uint16_t
+sec_filter(struct vsw_pmd *pmd, uint16_t in_port, const struct vsw_port_security *sec,
+	   struct rte_mbuf **pkts, uint16_t n)
+{
+	enum vsw_drop why;
+	uint16_t i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		why = vsw_sec_check(sec, pkts[i]);
+		if (likely(why == VSW_DROP_MAX))
+			pkts[kept++] = pkts[i];
+		else
+			drop(pmd, in_port, why, pkts[i]);
+	}
+	return kept;
+}
+
+/*
+ * Queue one more reference of each of the @n frames of @pkts on mirror port
+ * @out. Never modified afterwards: the pipeline copies a shared mbuf before
+ * rewriting it, and what sits in a tx batch is final.
+ */
+static void
+mirror_copy(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t out,
+	    struct rte_mbuf *const *pkts, uint16_t n)
+{
+	const struct vsw_port_info *pi = &snap->ports[out];
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (unlikely(!fits_mtu(pi, pkts[i]))) {
+			pmd->ctr[out].drops[VSW_DROP_OVERSIZE]++;
+			continue;
+		}
+		/* Mirror ports can become dirty again during a flush (see
+		 * vsw_egress()): never write past the dirty list. */
+		if (unlikely(pmd->tx[out].n == 0 && pmd->n_dirty >= VSW_MAX_PORTS)) {
+			pmd->ctr[out].drops[VSW_DROP_TX_FULL]++;
+			continue;
+		}
+		rte_pktmbuf_refcnt_update(pkts[i], 1);
+		tx_append(pmd, out, pkts[i]);
+	}
+}
+
+/* Whether mirror @mir copies what @in_port receives. */
+static bool
+mirrors_rx(const struct vsw_snapshot *snap, const struct vsw_bridge_info *br,
+	   const struct vsw_mirror *mir, uint16_t in_port)
+{
+	return mir->in_use && port_bit(mir->src, in_port) && mir->out_port != in_port &&
+	       mir->out_port < VSW_MAX_PORTS && snap->ports[mir->out_port].in_use &&
+	       !is_mirror_port(br, in_port);
+}
+
+/* rx mirroring of the frames of @in_port the switch accepted. */
+static void
+mirror_rx(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, const struct vsw_bridge_info *br,
+	  uint16_t in_port, struct rte_mbuf *const *pkts, uint16_t n)
+{
+	unsigned int i;
+
+	for (i = 0; i < VSW_MAX_MIRRORS; i++)
+		if (mirrors_rx(snap, br, &br->mirrors[i], in_port))
+			mirror_copy(pmd, snap, br->mirrors[i].out_port, pkts, n);
+}
+
+/*
+ * tx mirroring of the frames about to leave on @port, all received on
+ * pmd->in_port: not to that port, and not by a mirror that already copied
+ * them on rx.
+ */
+static void
+mirror_tx(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, const struct vsw_bridge_info *br,
+	  uint16_t port, struct rte_mbuf *const *pkts, uint16_t n)
+{
+	const struct vsw_mirror *mir;
+	uint16_t in_port = pmd->in_port;
+	unsigned int i;
+
+	if (likely(!has_mirrors(br)) || is_mirror_port(br, port))
+		return;
+	for (i = 0; i < VSW_MAX_MIRRORS; i++) {
+		mir = &br->mirrors[i];
+		if (!mir->in_use || !port_bit(mir->dst, port) || mir->out_port >= VSW_MAX_PORTS ||
+		    !snap->ports[mir->out_port].in_use || mir->out_port == port)
+			continue;
+		if (in_port < VSW_MAX_PORTS &&
+		    (mir->out_port == in_port || mirrors_rx(snap, br, mir, in_port)))
+			continue;
+		mirror_copy(pmd, snap, mir->out_port, pkts, n);
+	}
+}
+
+uint16_t
+vsw_egress(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t port,
+	   struct rte_mbuf **pkts, uint16_t n, uint64_t now)
+{
+	const struct vsw_port_info *pi;
+	uint16_t kept;
+
+	if (unlikely(port >= VSW_MAX_PORTS) || n == 0)
+		return n;
+	pi = &snap->ports[port];
+	if (pi->egress != NULL) {
+		kept = vsw_policer_run(pi->egress, pkts, n, now);
+		pmd->ctr[port].drops[VSW_DROP_SHAPED] += n - kept;
+		n = kept;
+	}
+	if (n != 0 && pi->in_use && pi->bridge < VSW_MAX_BRIDGES)
+		mirror_tx(pmd, snap, &snap->bridges[pi->bridge], port, pkts, n);
+	return n;
+}
+
 void
 vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port,
 	  struct rte_mbuf **pkts, uint16_t n)
 {
+	const struct vsw_bridge_info *br;
 	const struct vsw_port_info *in_pi;
 	struct burst_memo memo = { .src_vlan = UINT16_MAX, .dst_vlan = UINT16_MAX };
 	struct vsw_port_counters *ctr;
@@ -787,6 +966,7 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 		rte_pktmbuf_free_bulk(pkts, n);
 		return;
 	}
+	pmd->in_port = in_port;
 	ctr = &pmd->ctr[in_port];
 	for (i = 0; i < n; i++)
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
@@ -801,9 +981,20 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 		rte_pktmbuf_free_bulk(pkts, n);
 		return;
 	}
-	fdb = snap->bridges[br_id].fdb;
+	br = &snap->bridges[br_id];
+	if (in_pi->ingress != NULL) {
+		i = vsw_policer_run(in_pi->ingress, pkts, n, pmd->now_tsc);
+		ctr->drops[VSW_DROP_POLICED] += n - i;
+		n = i;
+	}
+	if (in_pi->sec.enabled)
+		n = sec_filter(pmd, in_port, &in_pi->sec, pkts, n);
+	if (unlikely(has_mirrors(br)))
+		mirror_rx(pmd, snap, br, in_port, pkts, n);
+
+	fdb = br->fdb;
 	fb.snap = snap;
-	fb.table = snap->bridges[br_id].flows;
+	fb.table = br->flows;
 	fb.generation = vsw_flow_table_generation(fb.table);
 	fb.fdb = fdb;
 	fb.memo = &memo;

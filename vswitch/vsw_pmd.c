@@ -36,6 +36,7 @@ vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool)
 
 	memset(pmd, 0, sizeof(*pmd));
 	pmd->pool = pool;
+	pmd->in_port = VSW_PORT_NONE;
 	pmd->emc = zalloc("vsw_emc", sizeof(*pmd->emc), socket);
 	pmd->flow_packets = zalloc("vsw_flow_packets", ctr_size, socket);
 	pmd->flow_bytes = zalloc("vsw_flow_bytes", ctr_size, socket);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <rte_ether.h>
+#include <rte_mbuf.h>
 
 #include "vsw.h"
 
@@ -25,6 +26,14 @@ enum vsw_learn_result {
  */
 enum vsw_learn_result vsw_fdb_learn_req(struct vsw_fdb *fdb, const struct rte_ether_addr *mac,
 					uint16_t vlan, uint16_t port, uint32_t now);
+
+/**
+ * Fast path (vsw_sec.c): check frame @p m, received on a port with port
+ * security @p sec (enabled), against it (see struct vsw_port_security).
+ * @return VSW_DROP_MAX when the frame may pass, else the drop reason
+ *   (SPOOF_MAC, SPOOF_IP, SPOOF_ARP, SPOOF_ND or MALFORMED).
+ */
+enum vsw_drop vsw_sec_check(const struct vsw_port_security *sec, const struct rte_mbuf *m);
 
 /*
  * One exact-match cache entry: the full flow key of a frame and the rule the

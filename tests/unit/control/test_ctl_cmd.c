@@ -209,7 +209,9 @@ test_add_port_errors(void **state)
 	/* keys */
 	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=x", "foo=1"),
 		  "add-port: unknown key 'foo' (expected: type, devargs, path, vlan_mode, tag, "
-		  "trunks, mtu, n_rxq)", NULL);
+		  "trunks, mtu, n_rxq, port_security, allowed_macs, allowed_ips, "
+		  "ingress_policing_rate, ingress_policing_burst, egress_policing_rate, "
+		  "egress_policing_burst)", NULL);
 	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "type=dpdk", "devargs=x"),
 		  "'type' given twice", NULL);
 	check_err(ARGV("add-port", "br0", "p0", "type=dpdk", "devargs=x", "tag=1", "tag=1"),
@@ -284,7 +286,7 @@ test_set_port(void **state)
 		 "\"n_rxq\":2,\"path\":\"/x\",\"devargs\":\"y\"}");
 	check_err(ARGV("set-port", "p0"), "set-port: nothing to set", "devargs, path, vlan_mode");
 	check_err(ARGV("set-port", "p0", "type=dpdk"), "unknown key 'type'",
-		  "(expected: devargs, path, vlan_mode, tag, trunks, mtu, n_rxq)");
+		  "(expected: devargs, path, vlan_mode, tag, trunks, mtu, n_rxq, port_security");
 	check_err(ARGV("set-port", "p0", "tag=0"), "bad value '0' for tag", NULL);
 	check_err(ARGV("set-port", "p0", "trunks=,"), "bad value ',' for trunks",
 		  "or nothing to clear");

@@ -638,12 +638,17 @@ test_validate(void **state)
 	r.actions[0].type = 99;
 	expect_invalid(&r, "unknown action");
 
-	/* Meters are for later: refused with a clear reason, alone or not. */
+	/* A meter first is fine; a meter anywhere else (so a second one) is not. */
 	r = mkrule(1, 1);
 	add_act(&r, VSW_ACT_METER)->meter = 1;
 	act_output(&r, 2);
-	assert_int_equal(vsw_flow_rule_validate(&r, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "meters are not supported yet");
+	assert_int_equal(vsw_flow_rule_validate(&r, err, sizeof(err)), 0);
+	add_act(&r, VSW_ACT_METER)->meter = 2;
+	expect_invalid(&r, "meter must be the first action");
+	r = mkrule(1, 1);
+	act_output(&r, 2);
+	add_act(&r, VSW_ACT_METER)->meter = 1;
+	expect_invalid(&r, "meter must be the first action");
 
 	/* Drop alone is fine, and so is any MAC mask and a non-prefix IPv4 mask. */
 	r = mkrule(2, 1);

@@ -153,11 +153,12 @@ test_drop_names(void **state)
 	static const char *const names[] = {
 		"malformed", "vlan_violation", "no_bridge", "hairpin", "no_mbuf",
 		"tx_full", "link_down", "oversize", "flow_drop", "flow_miss",
+		"spoof_mac", "spoof_ip", "spoof_arp", "spoof_nd", "policed", "shaped",
 	};
 	unsigned int i;
 
 	(void)state;
-	assert_int_equal(VSW_DROP_MAX, 10);
+	assert_int_equal(VSW_DROP_MAX, 16);
 	for (i = 0; i < VSW_DROP_MAX; i++)
 		assert_string_equal(vsw_drop_name((enum vsw_drop)i), names[i]);
 	assert_int_equal(VSW_DROP_VLAN_VIOLATION, 1);
