@@ -91,9 +91,10 @@ for b in show["bridges"]:
     for p in b["ports"]:
         p.pop("id", None)
         p.pop("state", None)
-# The db also keeps what show does not list (static MACs, flows; empty here).
+# The db also keeps what show does not list (static MACs, flows, meters,
+# mirrors; empty here).
 for b in db.get("bridges", []):
-    for k in ("static_macs", "flows"):
+    for k in ("static_macs", "flows", "meters", "mirrors"):
         if b.get(k) == []:
             b.pop(k)
 print("same" if show["bridges"] == db.get("bridges") else
