@@ -8,13 +8,15 @@
  *
  *   ep-peer [EAL options] -- [--announce] [--send P:N[:DST[:VLAN[:LEN]]]]...
  *           [--rate PPS] [--duration SEC] [--rx-time MS] [--wait-link SEC]
- *           [--queues Q] [--storm P:N]
+ *           [--queues Q] [--storm P:N] [--src-macs N]
  *           [--ip SRC,DST,PROTO,SPORT,DPORT[,TTL]] [--arp P:SENDER_IP:TARGET_IP]
  *
  * --queues Q opens Q rx/tx queue pairs per port (virtio-user queues=Q) and
  * spreads each send over them burst by burst. --storm P:N stops and restarts
  * port P N times while the sends run (the switch sees N device
- * destroy/new cycles); P sends nothing meanwhile.
+ * destroy/new cycles); P sends nothing meanwhile. --src-macs N rotates the
+ * source MAC of every sent frame over N addresses 02:01:PP:xx:xx:xx (FDB
+ * scale tests).
  *
  * --ip makes the --send before it an IPv4 flow: ethertype 0x0800, an IPv4
  * header (TTL default 64, valid checksum), a UDP (8 bytes) or TCP (20 bytes)
@@ -97,6 +99,7 @@ static struct port_stats stats[MAX_PORTS];
 static struct rte_ether_addr macs[MAX_PORTS];
 static volatile sig_atomic_t quit;
 static uint16_t n_queues = 1;
+static uint32_t n_src_macs;	/* --src-macs: rotate the source over this many MACs */
 static bool ip_report;		/* --ip or --arp: report the IPv4/ARP fields */
 
 /* SRC,DST,PROTO,SPORT,DPORT[,TTL] */
@@ -264,6 +267,17 @@ build_frame(struct rte_mempool *mp, uint16_t port, const struct rte_ether_addr *
 		eh = (struct rte_ether_hdr *)frame;
 		eh->dst_addr = *dst;
 		eh->src_addr = macs[port];
+		if (n_src_macs != 0) {
+			/* 02:01:<port>:<index, 24 bits>: many distinct sources to learn. */
+			uint32_t k = (uint32_t)(seq % n_src_macs);
+
+			eh->src_addr.addr_bytes[0] = 0x02;
+			eh->src_addr.addr_bytes[1] = 0x01;
+			eh->src_addr.addr_bytes[2] = (uint8_t)port;
+			eh->src_addr.addr_bytes[3] = (uint8_t)(k >> 16);
+			eh->src_addr.addr_bytes[4] = (uint8_t)(k >> 8);
+			eh->src_addr.addr_bytes[5] = (uint8_t)k;
+		}
 		if (vlan >= 0) {
 			struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
 
@@ -527,6 +541,7 @@ main(int argc, char **argv)
 		{ "wait-link", required_argument, NULL, 'w' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "storm", required_argument, NULL, 'S' },
+		{ "src-macs", required_argument, NULL, 'M' },
 		{ "ip", required_argument, NULL, 'i' },
 		{ "arp", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
@@ -576,6 +591,13 @@ main(int argc, char **argv)
 			n_queues = (uint16_t)atoi(optarg);
 			if (n_queues < 1 || n_queues > MAX_QUEUES) {
 				fprintf(stderr, "ep-peer: --queues 1..%d\n", MAX_QUEUES);
+				return 2;
+			}
+			break;
+		case 'M':
+			n_src_macs = (uint32_t)strtoul(optarg, NULL, 10);
+			if (n_src_macs > (1u << 24)) {
+				fprintf(stderr, "ep-peer: --src-macs at most %u\n", 1u << 24);
 				return 2;
 			}
 			break;
