@@ -46,6 +46,8 @@ usage(FILE *out)
 		"  --mbufs N      mbufs per NUMA socket pool (default %d)\n"
 		"  --pmd-auto-lb  move rx queues between PMDs by themselves when one is\n"
 		"                 over 95%% busy and it would cut its load by 25%%\n"
+		"  --pmd-auto-lb-load PCT       the busy threshold (default 95)\n"
+		"  --pmd-auto-lb-interval SEC   measurement and check interval (default 10)\n"
 		"  -h, --help     this text\n",
 		DP_MBUFS_DEFAULT);
 }
@@ -85,6 +87,8 @@ parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 		{ "db", required_argument, NULL, 'd' },
 		{ "mbufs", required_argument, NULL, 'm' },
 		{ "pmd-auto-lb", no_argument, NULL, 'a' },
+		{ "pmd-auto-lb-load", required_argument, NULL, 'L' },
+		{ "pmd-auto-lb-interval", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -117,6 +121,25 @@ parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 		case 'a':
 			vsd->pmd_auto_lb = true;
 			break;
+		case 'L':
+		case 'I': {
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || *optarg == '\0' ||
+			    (c == 'L' ? v > 100 : (v < 1 || v > 3600))) {
+				fprintf(stderr, "edgeplane-vswitchd: --pmd-auto-lb-%s must be %s\n",
+					c == 'L' ? "load" : "interval",
+					c == 'L' ? "0..100 (percent)" : "1..3600 (seconds)");
+				return -EINVAL;
+			}
+			if (c == 'L')
+				vsd->auto_lb_load = (unsigned int)v;
+			else
+				vsd->auto_lb_interval = (unsigned int)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -156,6 +179,8 @@ main(int argc, char **argv)
 	int eal_argc = argc, i, ret;
 
 	memset(&vsd, 0, sizeof(vsd));
+	vsd.auto_lb_load = 95;
+	vsd.auto_lb_interval = 10;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			eal_argc = i;
@@ -193,7 +218,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "edgeplane-vswitchd: %s\n", err);
 		return 1;
 	}
-	dp_set_pmd_auto_lb(vsd.pmd_auto_lb);
+	dp_set_pmd_auto_lb(vsd.pmd_auto_lb, vsd.auto_lb_load, vsd.auto_lb_interval);
 	ret = dp_start(err, sizeof(err));
 	if (ret == 0)
 		ret = vsd_restore(&vsd, err, sizeof(err));

@@ -20,6 +20,8 @@ struct vsd {
 	char db_path[4096];
 	char rundir[4096];
 	bool pmd_auto_lb;
+	unsigned int auto_lb_load;	/* percent */
+	unsigned int auto_lb_interval;	/* seconds */
 	/* Ports from the db that could not be re-created at start-up:
 	 * [{"bridge", "port": {...}, "error"}]. Kept so that the db does not
 	 * lose them; shown with state "error"; port.del removes them. */

@@ -870,8 +870,14 @@ pmd_list(int (*fn)(const struct dp_pmd_info *info, void *arg), json_t *params, j
 static int
 m_pmd_rxq(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
+	int ret;
+
 	(void)ctx;
-	return pmd_list(pmd_rxq_json, params, result, err, errlen);
+	ret = pmd_list(pmd_rxq_json, params, result, err, errlen);
+	if (ret == 0)
+		json_object_set_new(*result, "auto_lb_moves",
+				    json_integer((json_int_t)dp_pmd_auto_lb_moves()));
+	return ret;
 }
 
 static int

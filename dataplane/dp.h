@@ -217,8 +217,14 @@ int dp_pmd_foreach(int (*cb)(const struct dp_pmd_info *info, void *arg), void *a
  * without two PMDs ever polling one queue. @p n_moved says how many moved.
  */
 int dp_pmd_rxq_rebalance(unsigned int *n_moved, char *err, size_t errlen);
-/** Rebalance by itself when a PMD is over 95% busy and it would help by 25%. */
-void dp_set_pmd_auto_lb(bool on);
+/**
+ * Auto load balance: at the end of every @p interval_s measurement interval,
+ * when a PMD was at least @p load_pct busy and the cycles-based assignment
+ * would cut the busiest PMD's load by 25%, rebalance. Defaults: off, 95, 10.
+ */
+void dp_set_pmd_auto_lb(bool on, unsigned int load_pct, unsigned int interval_s);
+/** Rx queues moved by auto load balance so far. */
+uint64_t dp_pmd_auto_lb_moves(void);
 
 /** One mbuf pool. */
 struct dp_pool_info {

@@ -50,6 +50,8 @@ dp_init(int argc, char **argv, const struct dp_params *params, char *err, size_t
 
 	memset(&dp, 0, sizeof(dp));
 	dp.n_mbufs = params != NULL && params->n_mbufs != 0 ? params->n_mbufs : DP_MBUFS_DEFAULT;
+	dp.auto_lb_load_pct = 95;
+	dp.rxq_interval_s = 10;
 
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {

@@ -158,7 +158,9 @@ struct dp_main {
 	uint64_t pmd_total_last[DP_MAX_PMDS];	/* last interval's busy + idle */
 	uint64_t pmd_total_seen[DP_MAX_PMDS];
 	bool pmd_auto_lb;			/* rebalance by itself when overloaded */
-	uint64_t last_auto_lb;
+	unsigned int auto_lb_load_pct;		/* a PMD this busy is overloaded */
+	unsigned int rxq_interval_s;		/* measurement (and auto-lb) interval */
+	uint64_t auto_lb_moves;			/* rx queues moved by auto-lb */
 	/* rx queues that must not be polled (two-phase rebalance), by port */
 	bool rxq_hold[VSW_MAX_PORTS][DP_MAX_RXQ];
 	bool stop;				/* relaxed; PMDs leave their loop */

@@ -4,8 +4,10 @@
  * cycles they cost (as OVS's pmd-rxq-assign=cycles).
  *
  * Each PMD adds the cycles it spends on a queue (rx, pipeline, tx) to that
- * queue's counter. Every DP_RXQ_INTERVAL seconds the control thread keeps
- * the delta of the interval. A rebalance sorts the queues by their last
+ * queue's counter. Every interval (10 s by default) the control thread keeps
+ * the delta of the interval; with auto load balance on, it then checks
+ * whether a PMD was busy above the threshold (95% by default) and whether the
+ * cycles-based assignment would cut the busiest PMD's load by 25%. A rebalance sorts the queues by their last
  * interval's cycles and gives each, biggest first, to the least loaded PMD
  * (on the queue's NUMA socket when one is there).
  *
@@ -23,9 +25,6 @@
 
 #include "dp_priv.h"
 
-#define DP_RXQ_INTERVAL 10		/* seconds per measurement interval */
-#define DP_AUTO_LB_PERIOD 60		/* seconds between automatic checks */
-#define DP_AUTO_LB_BUSY_PCT 95		/* a PMD this busy is overloaded */
 #define DP_AUTO_LB_GAIN_PCT 25		/* rebalance only for this much better */
 
 struct rxq_load {
@@ -183,10 +182,18 @@ dp_pmd_rxq_rebalance(unsigned int *n_moved, char *err, size_t errlen)
 	return apply(assign, n_moved, err, errlen);
 }
 
+uint64_t
+dp_pmd_auto_lb_moves(void)
+{
+	return dp.auto_lb_moves;
+}
+
 void
-dp_set_pmd_auto_lb(bool on)
+dp_set_pmd_auto_lb(bool on, unsigned int load_pct, unsigned int interval_s)
 {
 	dp.pmd_auto_lb = on;
+	dp.auto_lb_load_pct = load_pct;
+	dp.rxq_interval_s = interval_s;
 }
 
 /* Control thread, from dp_run: intervals and the automatic rebalance. */
@@ -200,23 +207,25 @@ dp_rxq_run(uint64_t tsc)
 	uint16_t k;
 	bool overloaded = false;
 
-	if (tsc - dp.last_rxq_measure < DP_RXQ_INTERVAL * hz)
+	if (tsc - dp.last_rxq_measure < dp.rxq_interval_s * hz)
 		return;
 	dp.last_rxq_measure = tsc;
 	dp_rxq_measure();
 
-	if (!dp.pmd_auto_lb || dp.n_pmds < 2 || tsc - dp.last_auto_lb < DP_AUTO_LB_PERIOD * hz)
+	/* Checked once per measurement interval, on the interval just closed. */
+	if (!dp.pmd_auto_lb || dp.n_pmds < 2)
 		return;
 	for (k = 0; k < dp.n_pmds; k++)
 		if (dp.pmd_total_last[k] != 0 &&
-		    dp.pmd_busy_last[k] * 100 > dp.pmd_total_last[k] * DP_AUTO_LB_BUSY_PCT)
+		    dp.pmd_busy_last[k] * 100 >= dp.pmd_total_last[k] * dp.auto_lb_load_pct)
 			overloaded = true;
 	if (!overloaded)
 		return;
-	dp.last_auto_lb = tsc;
 	plan(assign, &new_max, &cur_max);
 	if (cur_max == 0 || (cur_max - RTE_MIN(cur_max, new_max)) * 100 < cur_max * DP_AUTO_LB_GAIN_PCT)
 		return;
-	if (apply(assign, &n_moved, err, sizeof(err)) == 0 && n_moved > 0)
+	if (apply(assign, &n_moved, err, sizeof(err)) == 0 && n_moved > 0) {
+		dp.auto_lb_moves += n_moved;
 		DP_LOG(INFO, "PMD auto load balance: %u rx queue(s) moved", n_moved);
+	}
 }

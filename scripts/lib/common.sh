@@ -91,14 +91,15 @@ ep_hugepages() {
 
 # ep_vswitchd_start NAME [EXTRA EAL ARGS...]: start a vswitchd on lcores 0 (control)
 # and 1 (PMD) (or $EP_VSD_LCORES, e.g. "--lcores 0@0,1@1,2@0") with its rundir
-# and db under $EP_TMP; waits until it answers.
+# and db under $EP_TMP (plus vswitchd options in $EP_VSD_OPTS); waits until it
+# answers.
 ep_vswitchd_start() {
 	local name=$1; shift
 	ep_prefix "$name"
 	EP_VSD_PREFIX=$EP_PREFIX
 	ep_spawn "$EP_TMP/$name.log" "$EP_VSWITCHD" --no-pci --file-prefix "$EP_PREFIX" -m 256 \
 		${EP_VSD_LCORES:--l 0,1} --log-level=user.nfv.*:info "$@" -- \
-		--rundir "$EP_TMP/run" --db "$EP_TMP/vswitchd.json"
+		--rundir "$EP_TMP/run" --db "$EP_TMP/vswitchd.json" ${EP_VSD_OPTS:-}
 	EP_VSD_PID=$EP_LAST_PID
 	ep_wait_vswitchd "$EP_VSD_PID" "$EP_TMP/run" 30 || {
 		cat "$EP_TMP/$name.log" >&2
