@@ -41,7 +41,6 @@ static struct vsw_pmd pmd;
 static struct vsw_fdb *fdb;
 static struct vsw_flow_table *table;
 static unsigned int baseline;
-static unsigned int fdb_seq;
 
 static const struct rte_ether_addr bcast = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 
@@ -405,20 +404,9 @@ check_qinq(const struct rte_mbuf *m, const struct rte_ether_addr *dst,
 static int
 setup(void **state)
 {
-	char name[32];
-
 	(void)state;
-	memset(&snap, 0, sizeof(snap));
-	snprintf(name, sizeof(name), "flow%u", fdb_seq++);
-	fdb = vsw_fdb_create(name, 64, SOCKET_ID_ANY, NULL);
-	if (fdb == NULL)
+	if (vsw_test_switch_init(&snap, BR, &fdb, &pmd, pool, "flow", T0) != 0)
 		return -1;
-	snap.generation = 1;
-	snap.bridges[BR].in_use = true;
-	snap.bridges[BR].fdb = fdb;
-	if (vsw_pmd_init(&pmd, pool) != 0)
-		return -1;
-	pmd.now = T0;
 	table = NULL;
 	baseline = rte_mempool_in_use_count(pool);
 	return 0;
@@ -428,14 +416,7 @@ setup(void **state)
 static void
 flush_tx(void)
 {
-	uint16_t i, p;
-
-	for (i = 0; i < pmd.n_dirty; i++) {
-		p = pmd.dirty[i];
-		rte_pktmbuf_free_bulk(pmd.tx[p].pkts, pmd.tx[p].n);
-		pmd.tx[p].n = 0;
-	}
-	pmd.n_dirty = 0;
+	vsw_test_flush_tx(&pmd);
 }
 
 static int

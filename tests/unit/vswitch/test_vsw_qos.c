@@ -44,7 +44,6 @@ static struct vsw_snapshot snap;
 static struct vsw_pmd pmd;
 static struct vsw_fdb *fdb;
 static unsigned int baseline;
-static unsigned int fdb_seq;
 
 static const struct rte_ether_addr bcast = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 static struct rte_ether_addr mac_a, mac_b;
@@ -62,21 +61,10 @@ static struct sent sent[VSW_MAX_PORTS];
 static int
 setup(void **state)
 {
-	char name[32];
-
 	(void)state;
-	memset(&snap, 0, sizeof(snap));
 	memset(sent, 0, sizeof(sent));
-	snprintf(name, sizeof(name), "qos%u", fdb_seq++);
-	fdb = vsw_fdb_create(name, 64, SOCKET_ID_ANY, NULL);
-	if (fdb == NULL)
+	if (vsw_test_switch_init(&snap, BR, &fdb, &pmd, pool, "qos", T0) != 0)
 		return -1;
-	snap.generation = 1;
-	snap.bridges[BR].in_use = true;
-	snap.bridges[BR].fdb = fdb;
-	if (vsw_pmd_init(&pmd, pool) != 0)
-		return -1;
-	pmd.now = T0;
 	pmd.now_tsc = TSC0;
 	baseline = rte_mempool_in_use_count(pool);
 	return 0;
@@ -85,14 +73,7 @@ setup(void **state)
 static void
 flush_tx(void)
 {
-	uint16_t i, p;
-
-	for (i = 0; i < pmd.n_dirty; i++) {
-		p = pmd.dirty[i];
-		rte_pktmbuf_free_bulk(pmd.tx[p].pkts, pmd.tx[p].n);
-		pmd.tx[p].n = 0;
-	}
-	pmd.n_dirty = 0;
+	vsw_test_flush_tx(&pmd);
 }
 
 static void

@@ -46,7 +46,6 @@ static struct vsw_snapshot snap;
 static struct vsw_pmd pmd;
 static struct vsw_fdb *fdb;
 static unsigned int baseline;
-static unsigned int fdb_seq;
 
 static const struct rte_ether_addr bcast = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 static struct rte_ether_addr mac_a;	/* allowed on port 1 */
@@ -337,20 +336,9 @@ secure_port(void)
 static int
 setup(void **state)
 {
-	char name[32];
-
 	(void)state;
-	memset(&snap, 0, sizeof(snap));
-	snprintf(name, sizeof(name), "sec%u", fdb_seq++);
-	fdb = vsw_fdb_create(name, 64, SOCKET_ID_ANY, NULL);
-	if (fdb == NULL)
+	if (vsw_test_switch_init(&snap, BR, &fdb, &pmd, pool, "sec", T0) != 0)
 		return -1;
-	snap.generation = 1;
-	snap.bridges[BR].in_use = true;
-	snap.bridges[BR].fdb = fdb;
-	if (vsw_pmd_init(&pmd, pool) != 0)
-		return -1;
-	pmd.now = T0;
 	add_port(IN);
 	add_port(OUT);
 	secure_port();
@@ -361,14 +349,7 @@ setup(void **state)
 static void
 flush_tx(void)
 {
-	uint16_t i, p;
-
-	for (i = 0; i < pmd.n_dirty; i++) {
-		p = pmd.dirty[i];
-		rte_pktmbuf_free_bulk(pmd.tx[p].pkts, pmd.tx[p].n);
-		pmd.tx[p].n = 0;
-	}
-	pmd.n_dirty = 0;
+	vsw_test_flush_tx(&pmd);
 }
 
 static int

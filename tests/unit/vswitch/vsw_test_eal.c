@@ -70,3 +70,38 @@ vsw_test_frame(struct rte_mempool *mp, const struct rte_ether_addr *dst,
 		p[off + i] = (uint8_t)i;
 	return m;
 }
+
+int
+vsw_test_switch_init(struct vsw_snapshot *snap, uint16_t br, struct vsw_fdb **fdb,
+		     struct vsw_pmd *pmd, struct rte_mempool *pool, const char *tag,
+		     uint32_t now)
+{
+	static unsigned int seq;
+	char name[32];
+
+	memset(snap, 0, sizeof(*snap));
+	snprintf(name, sizeof(name), "%s%u", tag, seq++);
+	*fdb = vsw_fdb_create(name, 64, SOCKET_ID_ANY, NULL);
+	if (*fdb == NULL)
+		return -1;
+	snap->generation = 1;
+	snap->bridges[br].in_use = true;
+	snap->bridges[br].fdb = *fdb;
+	if (vsw_pmd_init(pmd, pool) != 0)
+		return -1;
+	pmd->now = now;
+	return 0;
+}
+
+void
+vsw_test_flush_tx(struct vsw_pmd *pmd)
+{
+	uint16_t i, p;
+
+	for (i = 0; i < pmd->n_dirty; i++) {
+		p = pmd->dirty[i];
+		rte_pktmbuf_free_bulk(pmd->tx[p].pkts, pmd->tx[p].n);
+		pmd->tx[p].n = 0;
+	}
+	pmd->n_dirty = 0;
+}

@@ -12,6 +12,8 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "vsw.h"
+
 /* Start EAL (no hugepages, no PCI, no shared config) with --file-prefix=@prefix.
  * (--in-memory is refused with --no-huge in 22.11: "not compatible with
  * --legacy-mem", which --no-huge implies.)
@@ -32,5 +34,18 @@ struct rte_ether_addr vsw_test_mac(uint8_t last);
 struct rte_mbuf *vsw_test_frame(struct rte_mempool *mp, const struct rte_ether_addr *dst,
 				const struct rte_ether_addr *src, int tci, uint16_t etype,
 				uint32_t payload_size);
+
+/*
+ * A one-bridge switch for pipeline tests: zero @snap, put bridge @br in use
+ * on a new 64-entry FDB (named @tag plus a counter, so every test gets its
+ * own rte_hash), initialise @pmd on @pool with the seconds clock @now.
+ * Returns 0 or -1.
+ */
+int vsw_test_switch_init(struct vsw_snapshot *snap, uint16_t br, struct vsw_fdb **fdb,
+			 struct vsw_pmd *pmd, struct rte_mempool *pool, const char *tag,
+			 uint32_t now);
+
+/* Free every queued tx reference of @pmd, as the PMD does after sending. */
+void vsw_test_flush_tx(struct vsw_pmd *pmd);
 
 #endif /* VSW_TEST_EAL_H */
