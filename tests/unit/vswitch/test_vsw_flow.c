@@ -486,14 +486,7 @@ input1(uint16_t port, struct rte_mbuf *m)
 static void
 check_tx(const int *ports, const int *counts)
 {
-	unsigned int i, dirty = 0;
-
-	for (i = 0; ports[i] >= 0; i++) {
-		assert_int_equal(pmd.tx[ports[i]].n, counts[i]);
-		if (counts[i] != 0)
-			dirty++;
-	}
-	assert_int_equal(pmd.n_dirty, dirty);
+	vsw_test_check_tx(&pmd, ports, counts);
 }
 
 static uint64_t
@@ -505,14 +498,7 @@ drops(uint16_t port, enum vsw_drop why)
 static uint64_t
 all_drops(void)
 {
-	uint64_t n = 0;
-	unsigned int p, d;
-
-	for (p = 0; p < VSW_MAX_PORTS; p++) {
-		for (d = 0; d < VSW_DROP_MAX; d++)
-			n += pmd.ctr[p].drops[d];
-	}
-	return n;
+	return vsw_test_all_drops(&pmd);
 }
 
 static double

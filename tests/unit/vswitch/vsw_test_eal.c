@@ -3,7 +3,12 @@
  * vsw_test_eal.c: EAL start-up and frame builders for the vswitch unit tests.
  */
 #include <stdio.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include <rte_eal.h>
 #include <rte_lcore.h>
@@ -104,4 +109,30 @@ vsw_test_flush_tx(struct vsw_pmd *pmd)
 		pmd->tx[p].n = 0;
 	}
 	pmd->n_dirty = 0;
+}
+
+void
+vsw_test_check_tx(const struct vsw_pmd *pmd, const int *ports, const int *counts)
+{
+	unsigned int i, dirty = 0;
+
+	for (i = 0; ports[i] >= 0; i++) {
+		assert_int_equal(pmd->tx[ports[i]].n, counts[i]);
+		if (counts[i] != 0)
+			dirty++;
+	}
+	assert_int_equal(pmd->n_dirty, dirty);
+}
+
+uint64_t
+vsw_test_all_drops(const struct vsw_pmd *pmd)
+{
+	uint64_t n = 0;
+	unsigned int p, d;
+
+	for (p = 0; p < VSW_MAX_PORTS; p++) {
+		for (d = 0; d < VSW_DROP_MAX; d++)
+			n += pmd->ctr[p].drops[d];
+	}
+	return n;
 }

@@ -48,4 +48,14 @@ int vsw_test_switch_init(struct vsw_snapshot *snap, uint16_t br, struct vsw_fdb 
 /* Free every queued tx reference of @pmd, as the PMD does after sending. */
 void vsw_test_flush_tx(struct vsw_pmd *pmd);
 
+/*
+ * Assert (cmocka) that port ports[i] has counts[i] frames queued, for the
+ * list ending with a negative port, and that exactly the ports with frames
+ * are marked dirty.
+ */
+void vsw_test_check_tx(const struct vsw_pmd *pmd, const int *ports, const int *counts);
+
+/* Every drop counted by @pmd, over all ports and reasons. */
+uint64_t vsw_test_all_drops(const struct vsw_pmd *pmd);
+
 #endif /* VSW_TEST_EAL_H */
