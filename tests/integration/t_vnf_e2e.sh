@@ -8,101 +8,27 @@
 #   and /metrics, DELETE, and the inventory is whole again (cores, pages, ports, domains).
 #   Last: kill -9 the agent in the middle of a create and restart it: nothing leaked.
 #
-# libvirtd is a private instance: it runs in its own mount namespace where
-# /etc/libvirt, /var/lib/libvirt, /run/libvirt, /var/log/libvirt, /var/cache/libvirt and
-# /etc/passwd|group are bind mounts of files under $EP_TMP (a passwd copy with the
-# libvirt-qemu user libvirtd insists on), with its socket in $EP_TMP. The host's config
-# and users are never touched; the only host change is the empty mount-point directories,
-# removed again when this test created them.
+# libvirtd is a private instance (scripts/lib/libvirt.sh): the host's libvirt
+# config, daemon and users are never touched.
 . "$(dirname "$0")/lib.sh"
 . "$EP_ROOT/scripts/lib/guest.sh"
+. "$EP_ROOT/scripts/lib/libvirt.sh"
+. "$EP_ROOT/scripts/lib/agent.sh"
 
-EP_AGENT=$EP_BUILD/nfvi-agent/edgeplane-agent
 [ -x "$EP_AGENT" ] || fail "not built: $EP_AGENT"
-command -v libvirtd >/dev/null || { echo "no libvirtd (scripts/install-deps.sh)"; exit 77; }
-command -v virsh >/dev/null || { echo "no virsh (scripts/install-deps.sh)"; exit 77; }
-command -v unshare >/dev/null || { echo "no unshare"; exit 77; }
+why=$(ep_libvirtd_check) || { echo "$why"; exit 77; }
 why=$(ep_guest_check) || { echo "$why"; exit 77; }
 ep_guest_image || fail "guest image build failed"
 
 N=${EP_GUEST_FRAMES:-1000}
-LV=$EP_TMP/lv
-URI="qemu:///system?socket=$LV/sock/libvirt-sock"
 STATE=$EP_TMP/state
 SOCK=$EP_TMP/run/agent.sock
-MADE_DIRS=()
 
-lvsh() { virsh -q -c "$URI" "$@"; }
+lvsh() { ep_lvsh "$@"; }
+trap 'rc=$?; ep_libvirtd_cleanup; [ $rc -ne 0 ] && [ $rc -ne 77 ] && ep_dump_logs; ep_cleanup; exit $rc' EXIT
 
-# Destroy our domains while libvirtd still runs, then the rest by PID (ep_cleanup).
-lv_cleanup() {
-	local d pidf
-	if [ -S "$LV/sock/libvirt-sock" ]; then
-		for d in $(lvsh list --all --name 2>/dev/null); do
-			lvsh destroy "$d" >/dev/null 2>&1 || true
-			lvsh undefine "$d" --managed-save --snapshots-metadata >/dev/null 2>&1 || true
-		done
-	fi
-	for pidf in "$LV"/run/qemu/*.pid; do # a QEMU left behind by a dead libvirtd
-		[ -f "$pidf" ] && kill -9 "$(cat "$pidf")" 2>/dev/null || true
-	done
-	[ -n "${LV_PID:-}" ] && ep_stop "$LV_PID" 15
-	# libvirt's hugetlbfs directory (empty once its domains are gone)
-	[ -n "${HP_MADE:-}" ] && rmdir /dev/hugepages/libvirt/qemu /dev/hugepages/libvirt 2>/dev/null
-	return 0
-}
-trap 'rc=$?; lv_cleanup; [ $rc -ne 0 ] && [ $rc -ne 77 ] && ep_dump_logs; ep_cleanup;
-	for d in "${MADE_DIRS[@]}"; do rmdir "$d" 2>/dev/null || true; done; exit $rc' EXIT
-
-# ---- private libvirtd
-mkdir -p "$LV"/{etc,lib,run,log,cache,sock}
-cat >"$LV/etc/libvirtd.conf" <<EOF
-unix_sock_dir = "$LV/sock"
-unix_sock_rw_perms = "0700"
-auth_unix_rw = "none"
-auth_unix_ro = "none"
-log_outputs = "3:file:$LV/log/libvirtd.log"
-EOF
-cat >"$LV/etc/qemu.conf" <<EOF
-user = "root"
-group = "root"
-dynamic_ownership = 0
-security_driver = "none"
-stdio_handler = "file"
-hugetlbfs_mount = "/dev/hugepages"
-namespaces = [ ]
-cgroup_controllers = [ ]
-EOF
-cp /etc/passwd "$LV/passwd"
-cp /etc/group "$LV/group"
-getent group libvirt-qemu >/dev/null || echo "libvirt-qemu:x:64055:" >>"$LV/group"
-getent passwd libvirt-qemu >/dev/null ||
-	echo "libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin" >>"$LV/passwd"
-[ -e /dev/hugepages/libvirt ] || HP_MADE=1
-for d in /etc/libvirt /var/lib/libvirt /run/libvirt /var/log/libvirt /var/cache/libvirt; do
-	[ -d "$d" ] || { mkdir -p "$d"; MADE_DIRS+=("$d"); }
-done
-cat >"$LV/start.sh" <<EOF
-set -e
-mount --make-rprivate /
-mount --bind "$LV/etc" /etc/libvirt
-mount --bind "$LV/lib" /var/lib/libvirt
-mount --bind "$LV/run" /run/libvirt
-mount --bind "$LV/log" /var/log/libvirt
-mount --bind "$LV/cache" /var/cache/libvirt
-mount --bind "$LV/passwd" /etc/passwd
-mount --bind "$LV/group" /etc/group
-exec libvirtd -f "$LV/etc/libvirtd.conf"
-EOF
-ep_spawn "$EP_TMP/libvirtd.log" unshare --mount sh "$LV/start.sh"
-LV_PID=$EP_LAST_PID
-for ((i = 0; i < 100; i++)); do
-	lvsh version >/dev/null 2>&1 && break
-	kill -0 "$LV_PID" 2>/dev/null || fail "libvirtd exited: $(cat "$EP_TMP/libvirtd.log")"
-	sleep 0.1
-done
-lvsh version >/dev/null || fail "private libvirtd does not answer on $LV/sock"
-echo "ok: private libvirtd (pid $LV_PID) on $LV/sock"
+ep_libvirtd_start "$EP_TMP/lv" || fail "private libvirtd did not start"
+echo "ok: private libvirtd (pid $EP_LV_PID) on $EP_TMP/lv/sock"
 
 # ---- switch: br0, the peer's ports (access 10 and 20)
 ep_hugepages 512
@@ -116,22 +42,12 @@ cat >"$EP_TMP/agent.json" <<JSON
 {"pmd_cpus": "1", "unix_socket_auth": false, "vf_backend": "fake", "accel": "auto"}
 JSON
 start_agent() {
-	ep_spawn "$EP_TMP/agent.log" "$EP_AGENT" --config "$EP_TMP/agent.json" --state-dir "$STATE" \
-		--listen "unix:$SOCK" --vswitchd-socket "$EP_TMP/run/vswitchd.sock" --libvirt-uri "$URI"
-	AGENT_PID=$EP_LAST_PID
-	for ((i = 0; i < 100; i++)); do
-		curl -s -o /dev/null --max-time 1 --unix-socket "$SOCK" http://agent/metrics && return 0
-		kill -0 "$AGENT_PID" 2>/dev/null || fail "agent exited: $(cat "$EP_TMP/agent.log")"
-		sleep 0.1
-	done
-	fail "agent did not answer"
+	ep_agent_start "$SOCK" --config "$EP_TMP/agent.json" --state-dir "$STATE" \
+		--vswitchd-socket "$EP_TMP/run/vswitchd.sock" --libvirt-uri "$EP_LV_URI" ||
+		fail "agent did not start"
+	AGENT_PID=$EP_AGENT_PID
 }
-api() {
-	local args=(-s --max-time 120 --unix-socket "$SOCK" -X "$1" -o "$EP_TMP/resp" -w '%{http_code}')
-	[ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
-	CODE=$(curl "${args[@]}" "http://agent$2")
-	BODY=$(cat "$EP_TMP/resp")
-}
+api() { ep_agent_api "$@"; }
 # the books: allocated CPUs and 2M pages on node 0, our ports, our domains
 books() {
 	api GET /v1/inventory
