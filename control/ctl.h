@@ -216,14 +216,21 @@ void ctl_cmd_usage(FILE *out);
 void ctl_request_free(struct ctl_request *req);
 
 /*
- * edgeplane-agent commands (ctl_agent.c): one HTTP request over the agent's
- * unix socket. Status >= 400 gives -ENOENT (404), -EEXIST (409), -EPERM (401)
- * or -EIO, with the agent's message in err; *result holds the body (JSON, or
- * a JSON string for text bodies) or NULL.
+ * edgeplane-agent commands (ctl_agent.c): one HTTP request to the agent at
+ * @p path: "unix:PATH", "tcp:HOST:PORT" or a plain unix socket path. The
+ * deadline @p timeout_ms covers the connect too. Status >= 400 gives -ENOENT
+ * (404), -EEXIST (409), -EPERM (401) or -EIO, with the agent's message in
+ * err; *status is the HTTP status and *result holds the body (JSON, or a
+ * JSON string for text bodies) or NULL, on errors too.
  */
 int ctl_agent_request(const char *path, const char *token, const char *method, const char *url,
 		      const char *body, int timeout_ms, int *status, json_t **result, char *err,
 		      size_t errlen);
+/**
+ * Split "HOST:PORT" (or "[V6ADDR]:PORT") into @p host and @p port (pointing
+ * into @p hostport). @return 0, or -EINVAL (no colon, empty part, host too long).
+ */
+int ctl_hostport_split(const char *hostport, char *host, size_t hsize, const char **port);
 /** True if @p cmd is one of the agent commands. */
 bool ctl_agent_command(const char *cmd);
 /** Usage lines of the agent commands. */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ctl_agent.c: edgeplane-ctl's commands for edgeplane-agent (inventory,
- * vnf-list, vnf-show, vnf-create, vnf-delete): one HTTP/1.1 request over the
- * agent's unix socket, with the bearer token when one is given.
+ * vnf-list, vnf-show, vnf-create, vnf-delete, vnf-action, vnf-migrate): one
+ * HTTP/1.1 request over the agent's unix socket or TCP listener, with the
+ * bearer token when one is given. edgeplane-agent itself uses the same
+ * client to reach the target agent of a live migration.
  *
  * The client is deliberately small: one request per connection
  * ("Connection: close"), the response read to EOF with a deadline and a size
@@ -10,6 +12,7 @@
  * JSON. Names are checked before they go into a URL.
  */
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,35 +61,95 @@ send_all(int fd, const char *buf, size_t len, const struct timespec *deadline)
 }
 
 int
-ctl_agent_request(const char *path, const char *token, const char *method, const char *url,
-		  const char *body, int timeout_ms, int *status, json_t **result, char *err,
-		  size_t errlen)
+ctl_hostport_split(const char *hostport, char *host, size_t hsize, const char **port)
+{
+	const char *colon = strrchr(hostport, ':');
+	size_t hlen;
+
+	if (colon == NULL || colon == hostport || colon[1] == '\0')
+		return -EINVAL;
+	hlen = (size_t)(colon - hostport);
+	if (hostport[0] == '[' && hlen >= 2 && hostport[hlen - 1] == ']') {
+		hostport++;
+		hlen -= 2;
+	}
+	if (hlen >= hsize)
+		return -EINVAL;
+	memcpy(host, hostport, hlen);
+	host[hlen] = '\0';
+	*port = colon + 1;
+	return 0;
+}
+
+/* Connect to HOST:PORT, each address tried until @p deadline; a non-blocking fd or -errno. */
+static int
+connect_tcp(const char *hostport, const struct timespec *deadline, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai, *x;
+	char host[256];
+	const char *port;
+	int fd = -1, ret, soerr;
+	socklen_t len;
+
+	if (ctl_hostport_split(hostport, host, sizeof(host), &port) < 0) {
+		snprintf(err, errlen, "bad agent address 'tcp:%s' (tcp:HOST:PORT expected)",
+			 hostport);
+		return -EINVAL;
+	}
+	ret = getaddrinfo(host, port, &hints, &ai);
+	if (ret != 0) {
+		snprintf(err, errlen, "agent address %s: %s", hostport, gai_strerror(ret));
+		return -EHOSTUNREACH;
+	}
+	ret = -ECONNREFUSED;
+	for (x = ai; x != NULL; x = x->ai_next) {
+		struct pollfd p = { .events = POLLOUT };
+		long left = ms_left(deadline);
+
+		fd = socket(x->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0) {
+			ret = -errno;
+			continue;
+		}
+		p.fd = fd;
+		len = sizeof(soerr);
+		if (connect(fd, x->ai_addr, x->ai_addrlen) == 0)
+			break;
+		if (errno != EINPROGRESS)
+			ret = -errno;
+		else if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			ret = -ETIMEDOUT;
+		else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+			ret = -errno;
+		else if (soerr != 0)
+			ret = -soerr;
+		else
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	if (fd < 0)
+		snprintf(err, errlen, "cannot connect to tcp:%s: %s (is edgeplane-agent running?)",
+			 hostport, strerror(-ret));
+	return fd >= 0 ? fd : ret;
+}
+
+/* Connect to "unix:PATH", "tcp:HOST:PORT" or a plain unix socket path; an fd or -errno. */
+static int
+agent_connect(const char *addr, const struct timespec *deadline, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timespec deadline;
-	char *req = NULL, *resp = NULL, *hdr_end, *p;
-	size_t resp_len = 0, req_size, body_len = body != NULL ? strlen(body) : 0;
-	int fd = -1, ret, n;
+	const char *path = strncmp(addr, "unix:", 5) == 0 ? addr + 5 : addr;
+	int fd, ret;
 
-	*result = NULL;
-	*status = 0;
+	if (strncmp(addr, "tcp:", 4) == 0)
+		return connect_tcp(addr + 4, deadline, err, errlen);
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen, "agent socket path too long: %s", path);
 		return -EINVAL;
 	}
-	if (body_len > AGENT_MAX_BODY) {
-		snprintf(err, errlen, "request body over %d bytes", AGENT_MAX_BODY);
-		return -EINVAL;
-	}
 	strcpy(sa.sun_path, path);
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
-
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		ret = -errno;
@@ -97,8 +160,39 @@ ctl_agent_request(const char *path, const char *token, const char *method, const
 		ret = -errno;
 		snprintf(err, errlen, "cannot connect to %s: %s (is edgeplane-agent running?)",
 			 path, strerror(errno));
-		goto out;
+		close(fd);
+		return ret;
 	}
+	return fd;
+}
+
+int
+ctl_agent_request(const char *path, const char *token, const char *method, const char *url,
+		  const char *body, int timeout_ms, int *status, json_t **result, char *err,
+		  size_t errlen)
+{
+	struct timespec deadline;
+	char *req = NULL, *resp = NULL, *hdr_end, *p;
+	size_t resp_len = 0, req_size, body_len = body != NULL ? strlen(body) : 0;
+	int fd = -1, ret, n;
+
+	*result = NULL;
+	*status = 0;
+	if (body_len > AGENT_MAX_BODY) {
+		snprintf(err, errlen, "request body over %d bytes", AGENT_MAX_BODY);
+		return -EINVAL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+
+	fd = agent_connect(path, &deadline, err, errlen);
+	if (fd < 0)
+		return fd;
 
 	req_size = 512 + strlen(url) + (token != NULL ? strlen(token) : 0) + body_len;
 	req = malloc(req_size);
@@ -271,7 +365,8 @@ bool
 ctl_agent_command(const char *cmd)
 {
 	static const char *const cmds[] = {
-		"inventory", "vnf-list", "vnf-show", "vnf-create", "vnf-delete", "vnf-action", NULL,
+		"inventory", "vnf-list", "vnf-show", "vnf-create", "vnf-delete", "vnf-action",
+		"vnf-migrate", NULL,
 	};
 	int i;
 
@@ -290,7 +385,10 @@ ctl_agent_usage(FILE *out)
 		"  vnf-show NAME\n      show one VNF: descriptor, placement, state\n"
 		"  vnf-create FILE\n      create a VNF from a descriptor file (docs/vnf-descriptor.md)\n"
 		"  vnf-delete NAME\n      delete a VNF and release its resources\n"
-		"  vnf-action NAME start|stop|snapshot|migrate\n      act on a VNF\n");
+		"  vnf-action NAME start|stop|snapshot\n      act on a VNF\n"
+		"  vnf-migrate NAME URI TARGET_AGENT [TARGET_TOKEN_FILE]\n"
+		"      live-migrate a VNF to the libvirt URI (e.g. qemu+tcp://host/system); the\n"
+		"      agent first prepares it on TARGET_AGENT (unix:PATH or tcp:HOST:PORT)\n");
 }
 
 /* Read a small file whole (a descriptor or a token). */
@@ -322,6 +420,53 @@ read_file(const char *path, size_t max, char *err, size_t errlen)
 	return buf;
 }
 
+/* The token in the first line of @p path (malloc'd), or NULL with err set. */
+static char *
+read_token(const char *path, char *err, size_t errlen)
+{
+	char *token = read_file(path, 4096, err, errlen), *nl;
+
+	if (token != NULL) {
+		nl = strpbrk(token, "\r\n");
+		if (nl != NULL)
+			*nl = '\0';
+	}
+	return token;
+}
+
+/*
+ * The body of vnf-migrate, {"action":"migrate","uri","target_agent"[,"target_token"]},
+ * into @p body. 0, -EINVAL (usage) or -EIO (token file).
+ */
+static int
+migrate_body(char **argv, int argc, char **body, char *err, size_t errlen)
+{
+	const char *target = argv[3];
+	char *token = NULL;
+	json_t *a;
+
+	if (strncmp(target, "unix:", 5) != 0 && strncmp(target, "tcp:", 4) != 0) {
+		snprintf(err, errlen, "vnf-migrate: TARGET_AGENT must be unix:PATH or "
+			 "tcp:HOST:PORT, not '%s'", target);
+		return -EINVAL;
+	}
+	if (argc == 5) {
+		token = read_token(argv[4], err, errlen);
+		if (token == NULL)
+			return -EIO;
+	}
+	a = json_pack("{s:s, s:s, s:s, s:s*}", "action", "migrate", "uri", argv[2],
+		      "target_agent", target, "target_token", token);
+	*body = a != NULL ? json_dumps(a, JSON_COMPACT) : NULL;
+	json_decref(a);
+	free(token);
+	if (*body == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int
 ctl_agent_main(int argc, char **argv, const char *socket_path, const char *token_file,
 	       bool as_json, int timeout_ms, FILE *out, char *err, size_t errlen)
@@ -332,10 +477,12 @@ ctl_agent_main(int argc, char **argv, const char *socket_path, const char *token
 	int status, ret, want_args;
 
 	want_args = strcmp(cmd, "inventory") == 0 || strcmp(cmd, "vnf-list") == 0 ? 0 :
-		    strcmp(cmd, "vnf-action") == 0 ? 2 : 1;
+		    strcmp(cmd, "vnf-action") == 0 ? 2 : strcmp(cmd, "vnf-migrate") == 0 ? 3 : 1;
+	if (want_args == 3 && argc == 5)
+		want_args = 4;	/* vnf-migrate with the target's token file */
 	if (argc - 1 != want_args) {
-		snprintf(err, errlen, "%s: expected %d argument%s (try --help)", cmd, want_args,
-			 want_args == 1 ? "" : "s");
+		snprintf(err, errlen, "%s: expected %d%s argument%s (try --help)", cmd, want_args,
+			 strcmp(cmd, "vnf-migrate") == 0 ? " or 4" : "", want_args == 1 ? "" : "s");
 		return -EINVAL;
 	}
 	if (want_args >= 1 && strcmp(cmd, "vnf-create") != 0 && !vnf_name_ok(argv[1])) {
@@ -357,12 +504,19 @@ ctl_agent_main(int argc, char **argv, const char *socket_path, const char *token
 		body = read_file(argv[1], AGENT_MAX_BODY, err, errlen);
 		if (body == NULL)
 			return -EIO;
+	} else if (strcmp(cmd, "vnf-migrate") == 0) {
+		snprintf(url, sizeof(url), "/v1/vnfs/%s/actions", argv[1]);
+		method = "POST";
+		ret = migrate_body(argv, argc, &body, err, errlen);
+		if (ret < 0)
+			return ret;
 	} else {
 		json_t *a;
 
 		if (strcmp(argv[2], "start") != 0 && strcmp(argv[2], "stop") != 0 &&
-		    strcmp(argv[2], "snapshot") != 0 && strcmp(argv[2], "migrate") != 0) {
-			snprintf(err, errlen, "vnf-action: unknown action '%s'", argv[2]);
+		    strcmp(argv[2], "snapshot") != 0) {
+			snprintf(err, errlen, "vnf-action: unknown action '%s'%s", argv[2],
+				 strcmp(argv[2], "migrate") == 0 ? " (use vnf-migrate)" : "");
 			return -EINVAL;
 		}
 		snprintf(url, sizeof(url), "/v1/vnfs/%s/actions", argv[1]);
@@ -372,16 +526,11 @@ ctl_agent_main(int argc, char **argv, const char *socket_path, const char *token
 		json_decref(a);
 	}
 	if (token_file != NULL) {
-		char *nl;
-
-		token = read_file(token_file, 4096, err, errlen);
+		token = read_token(token_file, err, errlen);
 		if (token == NULL) {
 			free(body);
 			return -EIO;
 		}
-		nl = strpbrk(token, "\r\n");
-		if (nl != NULL)
-			*nl = '\0';
 	}
 	ret = ctl_agent_request(socket_path, token, method, url, body, timeout_ms, &status,
 				&result, err, errlen);

@@ -23,6 +23,9 @@
  *   -ENOSPC  not enough free resources on any NUMA node    -> 409 "insufficient_resources"
  *   -EBUSY   the VNF is mid-operation (allocating, releasing) -> 409 "busy"
  *   -ENOTSUP the action needs a hypervisor (vm_backend none) -> 501 "not_implemented"
+ *   -EAGAIN  an incoming migration has not completed (no running domain)
+ *                                                          -> 409 "not_migrated"
+ *   -EALREADY an incoming migration completed (the domain runs here) -> 409 "migrated"
  *   other    the agent failed (I/O, netlink, ...)          -> 500 "internal"
  */
 #ifndef NFVI_H
@@ -50,6 +53,8 @@
 #define NFVI_MAX_NICS 16
 /** Largest accepted REST request body. */
 #define NFVI_MAX_BODY_SIZE (64 * 1024)
+/** Larger bodies than this are answered 413 before they are read (the connection closes). */
+#define NFVI_DRAIN_BODY_SIZE (1024 * 1024)
 /** Longest path in a descriptor's image. */
 #define NFVI_IMAGE_PATH_MAX 1023
 /** Longest kernel command line in a descriptor's image. */
@@ -615,13 +620,56 @@ json_t *nfvi_agent_vnf_list(struct nfvi_agent *agent);
 
 /**
  * Run an action ({"action":"start|stop|snapshot|migrate", ...}) on VNF @p name
- * (docs/agent.md lists the keys of each).
+ * (docs/agent.md lists the keys of each). "migrate" with "target_agent"
+ * drives the target agent's migration API itself (a blocking HTTP client).
  * @param result  set to a new reference to the action's result object, or NULL.
- * @return 0, -EINVAL (bad body), -ENOENT, -ENOTSUP (vm_backend none), or
- *         the hypervisor's -errno.
+ * @return 0, -EINVAL (bad body; a migrate of a VNF with sriov-vf NICs),
+ *         -ENOENT, -EBUSY (not "allocated"), -ENOTSUP (vm_backend none), the
+ *         hypervisor's -errno, or for a migrate with "target_agent" the
+ *         target's refusal of the prepare (-EINVAL, -EEXIST, -ENOSPC, -EBUSY;
+ *         -EIO for anything else, an unreachable target included).
  */
 int nfvi_agent_vnf_action(struct nfvi_agent *agent, const char *name, const json_t *body,
 			  json_t **result, char *err, size_t errlen);
+
+/**
+ * Target side of a live migration, step 1 (POST /v1/migrations): @p body is
+ * {"descriptor": D, "id": UUID, "accel"?: "kvm"|"tcg"}, the VNF as the
+ * source holds it. D is validated and placed exactly like a create, the
+ * record journaled, the vhost-user ports added on this host's vswitchd and
+ * the VFs configured, but no domain is defined: the record is left
+ * "incoming" (actions answer -EBUSY) until finish or abort.
+ * @param result  set to a new {"vnf": record, "dest_xml": XML}, the domain
+ *                XML for this host's placement (its pins, node, socket paths,
+ *                VF addresses) with the source's name and UUID.
+ * @return 0, -EINVAL, -EEXIST, -ENOSPC, -ENOTSUP (vm_backend none), or the
+ *         failure of a step (everything rolled back, as a create).
+ */
+int nfvi_agent_migration_prepare(struct nfvi_agent *agent, const json_t *body,
+				 json_t **result, char *err, size_t errlen);
+
+/**
+ * Step 2 after a successful migration (POST /v1/migrations/NAME/finish): the
+ * domain ep-NAME must run here with the record's id in its metadata; the
+ * record becomes "allocated" with desired "running".
+ * @param result  set to a new reference to the record's live view.
+ * @return 0, -EINVAL (bad name), -ENOENT (no such record), -EBUSY (the VNF
+ *         is not "incoming"), -EAGAIN (the domain is absent, paused or not
+ *         this VNF's: nothing changed), -EIO (libvirt), -ENOTSUP.
+ */
+int nfvi_agent_migration_finish(struct nfvi_agent *agent, const char *name, json_t **result,
+				char *err, size_t errlen);
+
+/**
+ * Step 2 after a failed migration (DELETE /v1/migrations/NAME): the same
+ * undo as a delete (ports, VFs, allocation; a leftover domain).
+ * @return 0, -EINVAL, -ENOENT, -EBUSY (not "incoming"), -EALREADY (the
+ *         domain runs here: the migration completed, nothing changed), -EIO
+ *         (libvirt does not answer: nothing changed), -ENOTSUP, or the
+ *         failure of an undo step (the record stays "releasing").
+ */
+int nfvi_agent_migration_abort(struct nfvi_agent *agent, const char *name, char *err,
+			       size_t errlen);
 
 /** The capacity view (GET /v1/inventory), a new reference. */
 json_t *nfvi_agent_inventory(struct nfvi_agent *agent);

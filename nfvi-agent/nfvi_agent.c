@@ -6,6 +6,8 @@
  *   create: validate -> place -> journal "allocating" -> per VF: configure,
  *           bind vfio-pci -> journal "allocated"
  *   delete: journal "releasing" -> per VF: unbind, reset -> journal "del"
+ *   incoming migration (nfvi_migrate.c): the create without its guest
+ *           steps -> journal "incoming"; libvirt brings the domain
  *
  * A record holds its resources from the moment it is journaled, so the
  * allocator never hands them out twice. On start, records left
@@ -167,14 +169,6 @@ nfvi_config_load(struct nfvi_config *cfg, const char *path, char *err, size_t er
 	}
 	json_decref(doc);
 	return ret;
-}
-
-static const char *
-rec_state(const json_t *rec)
-{
-	const char *s = json_string_value(json_object_get(rec, "state"));
-
-	return s != NULL ? s : "";
 }
 
 /* Usage of every record except @p skip. */
@@ -349,14 +343,17 @@ recover(struct nfvi_agent *a, char *err, size_t errlen)
 		char why[256];
 
 		rec = json_object_get(a->vnfs, nm);
-		state = rec_state(rec);
+		state = nfvi_jstr(rec, "state");
 		ret = record_parse(rec, &d, &pl, why, sizeof(why));
 		if (ret < 0) {
 			ret = nfvi_seterr(-EINVAL, err, errlen, "journal: VNF '%s': %s", nm, why);
 			break;
 		}
-		if (strcmp(state, "allocated") != 0) {
-			NFVI_LOG(LOG_NOTICE, "recovery: VNF '%s' was %s: releasing it", nm, state);
+		if (strcmp(state, "incoming") == 0)
+			state = nfvi_mig_recover(a, rec);
+		if (strcmp(state, "allocated") != 0 && strcmp(state, "incoming") != 0) {
+			NFVI_LOG(LOG_NOTICE, "recovery: VNF '%s' was %s: releasing it", nm,
+				 nfvi_jstr(rec, "state"));
 			if (nfvi_lc_undo(a, rec, &pl, false, why, sizeof(why)) < 0) {
 				NFVI_LOG(LOG_ERR, "recovery: VNF '%s': %s; kept as releasing", nm, why);
 				ret = nfvi_agent_put_state(a, rec, "releasing");
@@ -504,47 +501,61 @@ count_op(struct nfvi_agent *a, int op, int ret)
 	return ret;
 }
 
-static int
-vnf_create(struct nfvi_agent *a, const json_t *json, json_t **result, char *err, size_t errlen)
+void
+nfvi_agent_rollback(struct nfvi_agent *a, json_t *rec, const struct nfvi_placement *pl,
+		    const char *why)
 {
-	struct nfvi_vnf_desc d;
-	struct nfvi_placement pl;
+	const char *name = nfvi_jstr(rec, "name");
+	char err[256];
+
+	NFVI_LOG(LOG_NOTICE, "VNF '%s': create failed (%s): rolling back", name, why);
+	if (nfvi_lc_undo(a, rec, pl, false, err, sizeof(err)) < 0 || drop_record(a, name) < 0) {
+		NFVI_LOG(LOG_ERR, "VNF '%s': rollback failed (%s); kept as releasing", name, err);
+		nfvi_agent_put_state(a, rec, "releasing");
+	}
+}
+
+int
+nfvi_agent_admit(struct nfvi_agent *a, const json_t *json, const char *id, const char *accel,
+		 bool guest, json_t **result, struct nfvi_vnf_desc *d, struct nfvi_placement *pl,
+		 char *err, size_t errlen)
+{
 	struct nfvi_usage used;
 	json_t *norm = NULL, *rec, *plj;
-	char now[32], why[256];
+	char now[32];
 	time_t t = time(NULL);
 	struct tm tm;
 	int ret;
 
-	ret = nfvi_desc_parse(json, &d, &norm, err, errlen);
+	ret = nfvi_desc_parse(json, d, &norm, err, errlen);
 	if (ret < 0)
 		return ret;
-	if (json_object_get(a->vnfs, d.name) != NULL) {
+	if (json_object_get(a->vnfs, d->name) != NULL) {
 		json_decref(norm);
-		return nfvi_seterr(-EEXIST, err, errlen, "VNF '%s' exists", d.name);
+		return nfvi_seterr(-EEXIST, err, errlen, "VNF '%s' exists", d->name);
 	}
 	ret = usage_of(a, &used, NULL);
 	if (ret < 0) {
 		json_decref(norm);
 		return nfvi_seterr(ret, err, errlen, "journal state: %s", strerror(-ret));
 	}
-	ret = nfvi_alloc_place(a->inv, &a->cfg.res, &used, &d, &pl, err, errlen);
+	ret = nfvi_alloc_place(a->inv, &a->cfg.res, &used, d, pl, err, errlen);
 	nfvi_usage_fini(&used);
 	if (ret < 0) {
 		json_decref(norm);
 		return ret;
 	}
-	plj = nfvi_placement_to_json(&pl);
+	plj = nfvi_placement_to_json(pl);
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	rec = json_pack("{s:s, s:s, s:o, s:o*, s:s}", "name", d.name, "state", "allocating",
+	rec = json_pack("{s:s, s:s, s:o, s:o*, s:s}", "name", d->name, "state", "allocating",
 			"descriptor", norm, "placement", plj, "created_at", now);
 	if (rec == NULL || plj == NULL) {
 		json_decref(rec);
 		return nfvi_seterr(-ENOMEM, err, errlen, "out of memory");
 	}
 
-	ret = nfvi_lc_prepare(a, rec, &d, err, errlen);
+	ret = nfvi_lc_prepare(a, rec, d, id, accel, err, errlen);
 	if (ret < 0) {
 		json_decref(rec);
 		return ret;
@@ -556,19 +567,28 @@ vnf_create(struct nfvi_agent *a, const json_t *json, json_t **result, char *err,
 		return nfvi_seterr(ret, err, errlen, "journal: %s", strerror(-ret));
 	}
 	nfvi_agent_crash_point(a, "create: journaled allocating");
-	ret = nfvi_lc_apply(a, rec, &d, &pl, err, errlen);
+	ret = nfvi_lc_apply(a, rec, d, pl, guest, err, errlen);
 	if (ret < 0) {
 		/* roll back: the VNF never existed */
-		NFVI_LOG(LOG_NOTICE, "VNF '%s': create failed (%s): rolling back", d.name, err);
-		if (nfvi_lc_undo(a, rec, &pl, false, why, sizeof(why)) < 0 ||
-		    drop_record(a, d.name) < 0) {
-			NFVI_LOG(LOG_ERR, "VNF '%s': rollback failed (%s); kept as releasing", d.name,
-				 why);
-			nfvi_agent_put_state(a, rec, "releasing");
-		}
+		nfvi_agent_rollback(a, rec, pl, err);
 		json_decref(rec);
 		return ret;
 	}
+	*result = rec;
+	return 0;
+}
+
+static int
+vnf_create(struct nfvi_agent *a, const json_t *json, json_t **result, char *err, size_t errlen)
+{
+	struct nfvi_vnf_desc d;
+	struct nfvi_placement pl;
+	json_t *rec;
+	int ret;
+
+	ret = nfvi_agent_admit(a, json, NULL, NULL, true, &rec, &d, &pl, err, errlen);
+	if (ret < 0)
+		return ret;
 	ret = nfvi_agent_put_state(a, rec, "allocated");
 	if (ret < 0) {
 		json_decref(rec);
@@ -765,7 +785,7 @@ metric_kinds(FILE *f, const char *metric, const char *labels, const json_t *c)
 int
 nfvi_agent_metrics(struct nfvi_agent *a, char **out, size_t *size)
 {
-	static const char *const states[] = { "allocating", "allocated", "releasing" };
+	static const char *const states[] = { "allocating", "allocated", "releasing", "incoming" };
 	json_t *inv = nfvi_agent_inventory(a), *node, *c;
 	const char *name, *sz;
 	unsigned int i, k;
@@ -782,11 +802,11 @@ nfvi_agent_metrics(struct nfvi_agent *a, char **out, size_t *size)
 	}
 	fputs("# HELP edgeplane_agent_vnfs VNFs known to the agent, by state.\n"
 	      "# TYPE edgeplane_agent_vnfs gauge\n", f);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		unsigned int cnt = 0;
 
 		json_object_foreach(a->vnfs, name, rec)
-			cnt += strcmp(rec_state(rec), states[i]) == 0;
+			cnt += strcmp(nfvi_jstr(rec, "state"), states[i]) == 0;
 		fprintf(f, "edgeplane_agent_vnfs{state=\"%s\"} %u\n", states[i], cnt);
 	}
 	fputs("# HELP edgeplane_agent_cpus CPUs per NUMA node.\n"

@@ -17,7 +17,9 @@
  * the journaled step says how far a create got, for people. A port is
  * only deleted when it carries the socket path the agent chose, and a
  * domain only when its metadata names a VNF without a record (sweep) or
- * it is the record's own domain.
+ * it is the record's own domain. The target of a live migration runs the
+ * same create without its last two steps (nfvi_migrate.c): libvirt brings
+ * the domain.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,14 +34,6 @@
 
 #define DEFAULT_GRACE_S 10
 #define MAX_GRACE_S 300
-
-static const char *
-jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
 
 /* <state_dir>/<sub>[/<name>], created (mode 0750) when @p mk. */
 static int
@@ -113,17 +107,24 @@ use_kvm(struct nfvi_agent *a)
 }
 
 int
-nfvi_lc_prepare(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d, char *err,
-		size_t errlen)
+nfvi_lc_prepare(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d,
+		const char *given_id, const char *accel, char *err, size_t errlen)
 {
 	char id[NFVI_UUID_SIZE], dom[NFVI_NAME_MAX + 4], path[PATH_MAX], file[64];
 	char name[NFVI_BRIDGE_MAX + 1];
 	json_t *ports;
 	unsigned int i;
+	bool kvm;
 
 	if (a->hv_ops == NULL)
 		return 0;
-	if (new_uuid(id) < 0)
+	kvm = accel != NULL ? strcmp(accel, "kvm") == 0 : use_kvm(a);
+	if (kvm && !use_kvm(a))
+		return nfvi_seterr(-EINVAL, err, errlen,
+				   "accel kvm asked for, but this host runs guests under TCG");
+	if (given_id != NULL)
+		snprintf(id, sizeof(id), "%s", given_id);
+	else if (new_uuid(id) < 0)
 		return nfvi_seterr(-EIO, err, errlen, "no random bytes for a UUID");
 	snprintf(dom, sizeof(dom), NFVI_DOMAIN_PREFIX "%s", d->name);
 	ports = json_array();
@@ -151,7 +152,7 @@ nfvi_lc_prepare(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d
 	}
 	json_object_set_new(rec, "id", json_string(id));
 	json_object_set_new(rec, "domain", json_string(dom));
-	json_object_set_new(rec, "accel", json_string(use_kvm(a) ? "kvm" : "tcg"));
+	json_object_set_new(rec, "accel", json_string(kvm ? "kvm" : "tcg"));
 	json_object_set_new(rec, "desired", json_string("running"));
 	json_object_set_new(rec, "ports", ports);
 	return 0;
@@ -178,8 +179,8 @@ unlink_sockets(const json_t *rec)
 	size_t i;
 
 	json_array_foreach(json_object_get(rec, "ports"), i, p)
-		if (unlink(jstr(p, "path")) < 0 && errno != ENOENT)
-			NFVI_LOG(LOG_WARNING, "%s: %s", jstr(p, "path"), strerror(errno));
+		if (unlink(nfvi_jstr(p, "path")) < 0 && errno != ENOENT)
+			NFVI_LOG(LOG_WARNING, "%s: %s", nfvi_jstr(p, "path"), strerror(errno));
 }
 
 /* The domain spec of @p rec (strings borrowed from @p rec). */
@@ -195,10 +196,10 @@ dom_spec(struct nfvi_agent *a, const json_t *rec, const struct nfvi_vnf_desc *d,
 	size_t k;
 
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", jstr(rec, "domain"));
+	snprintf(s->name, sizeof(s->name), "%s", nfvi_jstr(rec, "domain"));
 	snprintf(s->vnf, sizeof(s->vnf), "%s", d->name);
-	snprintf(s->id, sizeof(s->id), "%s", jstr(rec, "id"));
-	s->kvm = strcmp(jstr(rec, "accel"), "kvm") == 0;
+	snprintf(s->id, sizeof(s->id), "%s", nfvi_jstr(rec, "id"));
+	s->kvm = strcmp(nfvi_jstr(rec, "accel"), "kvm") == 0;
 	s->vcpus = d->vcpus;
 	s->memory_mb = d->memory_mb;
 	s->pl = *pl;
@@ -226,7 +227,7 @@ dom_spec(struct nfvi_agent *a, const json_t *rec, const struct nfvi_vnf_desc *d,
 
 		if (nic >= 0 && nic < (json_int_t)s->n_nics)
 			snprintf(s->nics[nic].path, sizeof(s->nics[nic].path), "%s",
-				 jstr(p, "path"));
+				 nfvi_jstr(p, "path"));
 	}
 	for (i = 0; i < pl->n_vfs; i++) {
 		int nic = pl->vfs[i].nic;
@@ -237,12 +238,46 @@ dom_spec(struct nfvi_agent *a, const json_t *rec, const struct nfvi_vnf_desc *d,
 	return 0;
 }
 
+/* port.add of the record's port @p p on vswitchd. */
+static int
+port_add(struct nfvi_agent *a, const json_t *p, char *err, size_t errlen)
+{
+	return nfvi_vsw_port_add(a->cfg.vswitchd_socket, nfvi_jstr(p, "bridge"),
+				 nfvi_jstr(p, "name"), nfvi_jstr(p, "path"),
+				 (unsigned int)json_integer_value(json_object_get(p, "vlan")),
+				 (unsigned int)json_integer_value(json_object_get(p, "queues")),
+				 err, errlen);
+}
+
+char *
+nfvi_lc_domain_xml(struct nfvi_agent *a, const json_t *rec, const struct nfvi_vnf_desc *d,
+		   const struct nfvi_placement *pl, char *err, size_t errlen)
+{
+	struct nfvi_dom_spec *spec = malloc(sizeof(*spec));
+	char *xml;
+	int ret;
+
+	if (spec == NULL) {
+		nfvi_seterr(0, err, errlen, "out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	ret = dom_spec(a, rec, d, pl, spec, err, errlen);
+	xml = ret == 0 ? nfvi_domain_xml(spec, err, errlen) : NULL;
+	free(spec);
+	if (xml == NULL) {
+		ret = ret < 0 ? ret : nfvi_seterr(-errno, err, errlen, "domain XML: %s",
+						  strerror(errno));
+		errno = -ret;
+	}
+	return xml;
+}
+
 int
 nfvi_lc_apply(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d,
-	      const struct nfvi_placement *pl, char *err, size_t errlen)
+	      const struct nfvi_placement *pl, bool guest, char *err, size_t errlen)
 {
-	const char *dom = jstr(rec, "domain");
-	struct nfvi_dom_spec *spec;
+	const char *dom = nfvi_jstr(rec, "domain");
 	char dir[PATH_MAX], *xml;
 	json_t *p;
 	size_t i;
@@ -260,14 +295,10 @@ nfvi_lc_apply(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d,
 				   strerror(errno));
 	json_array_foreach(json_object_get(rec, "ports"), i, p) {
 		/* a stale socket file makes QEMU's bind fail */
-		if (unlink(jstr(p, "path")) < 0 && errno != ENOENT)
-			return nfvi_seterr(-errno, err, errlen, "%s: %s", jstr(p, "path"),
+		if (unlink(nfvi_jstr(p, "path")) < 0 && errno != ENOENT)
+			return nfvi_seterr(-errno, err, errlen, "%s: %s", nfvi_jstr(p, "path"),
 					   strerror(errno));
-		ret = nfvi_vsw_port_add(a->cfg.vswitchd_socket, jstr(p, "bridge"), jstr(p, "name"),
-					jstr(p, "path"),
-					(unsigned int)json_integer_value(json_object_get(p, "vlan")),
-					(unsigned int)json_integer_value(json_object_get(p, "queues")),
-					err, errlen);
+		ret = port_add(a, p, err, errlen);
 		if (ret < 0)
 			return ret;
 		nfvi_agent_crash_point(a, "create: port added");
@@ -275,20 +306,14 @@ nfvi_lc_apply(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d,
 	ret = step(a, rec, "vfs", err, errlen);
 	if (ret == 0)
 		ret = nfvi_agent_vfs_apply(a, d, pl, true, err, errlen);
-	if (ret == 0)
-		ret = step(a, rec, "define", err, errlen);
+	if (ret < 0 || !guest)
+		return ret;
+	ret = step(a, rec, "define", err, errlen);
 	if (ret < 0)
 		return ret;
-
-	spec = malloc(sizeof(*spec));
-	if (spec == NULL)
-		return nfvi_seterr(-ENOMEM, err, errlen, "out of memory");
-	ret = dom_spec(a, rec, d, pl, spec, err, errlen);
-	xml = ret == 0 ? nfvi_domain_xml(spec, err, errlen) : NULL;
-	free(spec);
+	xml = nfvi_lc_domain_xml(a, rec, d, pl, err, errlen);
 	if (xml == NULL)
-		return ret < 0 ? ret : nfvi_seterr(-errno, err, errlen, "domain XML: %s",
-						   strerror(errno));
+		return -errno;
 	ret = a->hv_ops->define(a->hv_ctx, xml, err, errlen);
 	free(xml);
 	if (ret < 0)
@@ -332,7 +357,7 @@ int
 nfvi_lc_undo(struct nfvi_agent *a, json_t *rec, const struct nfvi_placement *pl,
 	     bool crash_points, char *err, size_t errlen)
 {
-	const char *dom = jstr(rec, "domain");
+	const char *dom = nfvi_jstr(rec, "domain");
 	char why[512];
 	int ret, first = 0;
 	json_t *p;
@@ -351,8 +376,8 @@ nfvi_lc_undo(struct nfvi_agent *a, json_t *rec, const struct nfvi_placement *pl,
 	if (ret < 0 && first == 0)
 		first = nfvi_seterr(ret, err, errlen, "%s", why);
 	json_array_foreach(json_object_get(rec, "ports"), i, p) {
-		ret = nfvi_vsw_port_del(a->cfg.vswitchd_socket, jstr(p, "name"), jstr(p, "path"),
-					why, sizeof(why));
+		ret = nfvi_vsw_port_del(a->cfg.vswitchd_socket, nfvi_jstr(p, "name"),
+					nfvi_jstr(p, "path"), why, sizeof(why));
 		if (ret < 0 && first == 0)
 			first = nfvi_seterr(ret, err, errlen, "%s", why);
 		if (crash_points)
@@ -360,7 +385,7 @@ nfvi_lc_undo(struct nfvi_agent *a, json_t *rec, const struct nfvi_placement *pl,
 	}
 	if (first == 0) {
 		unlink_sockets(rec);
-		remove_snapshots(a, jstr(rec, "name"));
+		remove_snapshots(a, nfvi_jstr(rec, "name"));
 	}
 	return first;
 }
@@ -396,7 +421,7 @@ list_find(json_t *list, const char *name)
 	size_t i;
 
 	json_array_foreach(json_object_get(list, "ports"), i, p)
-		if (strcmp(jstr(p, "name"), name) == 0)
+		if (strcmp(nfvi_jstr(p, "name"), name) == 0)
 			return p;
 	return NULL;
 }
@@ -405,7 +430,7 @@ void
 nfvi_lc_reconcile(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d,
 		  const struct nfvi_placement *pl)
 {
-	const char *name = d->name, *dom = jstr(rec, "domain");
+	const char *name = d->name, *dom = nfvi_jstr(rec, "domain");
 	char why[512], state[32];
 	json_t *list = NULL, *p, *have;
 	size_t i;
@@ -423,29 +448,28 @@ nfvi_lc_reconcile(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc 
 	json_array_foreach(json_object_get(rec, "ports"), i, p) {
 		if (list == NULL)
 			break;
-		have = list_find(list, jstr(p, "name"));
-		if (have != NULL && strcmp(jstr(have, "path"), jstr(p, "path")) == 0)
+		have = list_find(list, nfvi_jstr(p, "name"));
+		if (have != NULL && strcmp(nfvi_jstr(have, "path"), nfvi_jstr(p, "path")) == 0)
 			continue;
 		if (have != NULL) {
 			note_drift(a, name, "port %s on vswitchd has socket %s, not %s",
-				   jstr(p, "name"), jstr(have, "path"), jstr(p, "path"));
+				   nfvi_jstr(p, "name"), nfvi_jstr(have, "path"),
+				   nfvi_jstr(p, "path"));
 			continue;
 		}
-		ret = nfvi_vsw_port_add(a->cfg.vswitchd_socket, jstr(p, "bridge"), jstr(p, "name"),
-					jstr(p, "path"),
-					(unsigned int)json_integer_value(json_object_get(p, "vlan")),
-					(unsigned int)json_integer_value(json_object_get(p, "queues")),
-					why, sizeof(why));
-		note_drift(a, name, "port %s was missing on vswitchd: %s", jstr(p, "name"),
+		ret = port_add(a, p, why, sizeof(why));
+		note_drift(a, name, "port %s was missing on vswitchd: %s", nfvi_jstr(p, "name"),
 			   ret == 0 ? "re-added" : why);
 	}
 	json_decref(list);
+	if (strcmp(nfvi_jstr(rec, "state"), "allocated") != 0)
+		return;	/* incoming: libvirt brings the domain */
 	ret = a->hv_ops->state(a->hv_ctx, dom, state, sizeof(state));
 	if (ret == -ENOENT)
 		note_drift(a, name, "domain %s is not defined in libvirt", dom);
 	else if (ret < 0)
 		note_drift(a, name, "libvirt unreachable, domain not checked");
-	else if (strcmp(jstr(rec, "desired"), "running") == 0 && strcmp(state, "running") != 0)
+	else if (strcmp(nfvi_jstr(rec, "desired"), "running") == 0 && strcmp(state, "running") != 0)
 		note_drift(a, name, "domain %s is %s, expected running", dom, state);
 }
 
@@ -464,13 +488,15 @@ nfvi_lc_sweep(struct nfvi_agent *a)
 		NFVI_LOG(LOG_WARNING, "reconcile: cannot list domains: %s", why);
 	} else {
 		json_array_foreach(doms, i, x) {
-			rec = json_object_get(a->vnfs, jstr(x, "vnf"));
-			if (rec != NULL && strcmp(jstr(rec, "id"), jstr(x, "id")) == 0 &&
-			    strcmp(jstr(rec, "domain"), jstr(x, "domain")) == 0)
+			rec = json_object_get(a->vnfs, nfvi_jstr(x, "vnf"));
+			if (rec != NULL && strcmp(nfvi_jstr(rec, "id"), nfvi_jstr(x, "id")) == 0 &&
+			    strcmp(nfvi_jstr(rec, "domain"), nfvi_jstr(x, "domain")) == 0)
 				continue;
 			NFVI_LOG(LOG_NOTICE, "reconcile: domain %s (VNF '%s', id %s) has no record: "
-				 "removing it", jstr(x, "domain"), jstr(x, "vnf"), jstr(x, "id"));
-			if (a->hv_ops->remove(a->hv_ctx, jstr(x, "domain"), why, sizeof(why)) < 0)
+				 "removing it", nfvi_jstr(x, "domain"), nfvi_jstr(x, "vnf"),
+				 nfvi_jstr(x, "id"));
+			if (a->hv_ops->remove(a->hv_ctx, nfvi_jstr(x, "domain"), why,
+					      sizeof(why)) < 0)
 				NFVI_LOG(LOG_ERR, "reconcile: %s", why);
 		}
 		json_decref(doms);
@@ -483,22 +509,22 @@ nfvi_lc_sweep(struct nfvi_agent *a)
 		return;
 	}
 	json_array_foreach(json_object_get(list, "ports"), i, x) {
-		if (strncmp(jstr(x, "path"), prefix, plen) != 0)
+		if (strncmp(nfvi_jstr(x, "path"), prefix, plen) != 0)
 			continue;	/* not a socket of this agent */
 		ours = false;
 		json_object_foreach(a->vnfs, name, rec) {
 			json_array_foreach(json_object_get(rec, "ports"), k, p)
-				ours |= strcmp(jstr(p, "name"), jstr(x, "name")) == 0;
+				ours |= strcmp(nfvi_jstr(p, "name"), nfvi_jstr(x, "name")) == 0;
 		}
 		if (ours)
 			continue;
 		NFVI_LOG(LOG_NOTICE, "reconcile: vswitchd port %s has no record: deleting it",
-			 jstr(x, "name"));
-		if (nfvi_vsw_port_del(a->cfg.vswitchd_socket, jstr(x, "name"), jstr(x, "path"), why,
-				      sizeof(why)) < 0)
+			 nfvi_jstr(x, "name"));
+		if (nfvi_vsw_port_del(a->cfg.vswitchd_socket, nfvi_jstr(x, "name"),
+				      nfvi_jstr(x, "path"), why, sizeof(why)) < 0)
 			NFVI_LOG(LOG_ERR, "reconcile: %s", why);
-		else if (unlink(jstr(x, "path")) < 0 && errno != ENOENT)
-			NFVI_LOG(LOG_WARNING, "%s: %s", jstr(x, "path"), strerror(errno));
+		else if (unlink(nfvi_jstr(x, "path")) < 0 && errno != ENOENT)
+			NFVI_LOG(LOG_WARNING, "%s: %s", nfvi_jstr(x, "path"), strerror(errno));
 	}
 	json_decref(list);
 }
@@ -544,10 +570,10 @@ set_desired(struct nfvi_agent *a, json_t *rec, const char *desired, char *err, s
 {
 	int ret;
 
-	if (strcmp(jstr(rec, "desired"), desired) == 0)
+	if (strcmp(nfvi_jstr(rec, "desired"), desired) == 0)
 		return 0;
 	json_object_set_new(rec, "desired", json_string(desired));
-	ret = nfvi_agent_put_state(a, rec, jstr(rec, "state"));
+	ret = nfvi_agent_put_state(a, rec, nfvi_jstr(rec, "state"));
 	return ret < 0 ? nfvi_seterr(ret, err, errlen, "journal: %s", strerror(-ret)) : 0;
 }
 
@@ -575,8 +601,8 @@ act_stop(struct nfvi_agent *a, json_t *rec, const json_t *body, json_t **result,
 		g = 0;
 	ret = set_desired(a, rec, "stopped", err, errlen);
 	if (ret == 0)
-		ret = a->hv_ops->stop(a->hv_ctx, jstr(rec, "domain"), (unsigned int)g * 1000, err,
-				      errlen);
+		ret = a->hv_ops->stop(a->hv_ctx, nfvi_jstr(rec, "domain"), (unsigned int)g * 1000,
+				      err, errlen);
 	if (ret == 0)
 		*result = json_pack("{s:s}", "state", "shutoff");
 	return ret;
@@ -592,16 +618,16 @@ act_start(struct nfvi_agent *a, json_t *rec, const json_t *body, json_t **result
 
 	if (ret < 0)
 		return ret;
-	ret = a->hv_ops->state(a->hv_ctx, jstr(rec, "domain"), state, sizeof(state));
+	ret = a->hv_ops->state(a->hv_ctx, nfvi_jstr(rec, "domain"), state, sizeof(state));
 	if (ret < 0)
 		return nfvi_seterr(ret == -ENOENT ? -EIO : ret, err, errlen,
-				   "domain %s: %s", jstr(rec, "domain"),
+				   "domain %s: %s", nfvi_jstr(rec, "domain"),
 				   ret == -ENOENT ? "not defined (drift)" : "libvirt unreachable");
 	if (strcmp(state, "running") != 0)
 		unlink_sockets(rec);	/* QEMU binds them again */
 	ret = set_desired(a, rec, "running", err, errlen);
 	if (ret == 0)
-		ret = a->hv_ops->start(a->hv_ctx, jstr(rec, "domain"), err, errlen);
+		ret = a->hv_ops->start(a->hv_ctx, nfvi_jstr(rec, "domain"), err, errlen);
 	if (ret == 0)
 		*result = json_pack("{s:s}", "state", "running");
 	return ret;
@@ -631,7 +657,7 @@ act_snapshot(struct nfvi_agent *a, json_t *rec, const json_t *body, json_t **res
 		strftime(name, sizeof(name), "snap-%Y%m%dT%H%M%SZ", &tm);
 	}
 	if (state_path(a, "snapshots", NULL, dir, sizeof(dir), true) < 0 ||
-	    state_path(a, "snapshots", jstr(rec, "name"), dir, sizeof(dir), true) < 0 ||
+	    state_path(a, "snapshots", nfvi_jstr(rec, "name"), dir, sizeof(dir), true) < 0 ||
 	    (mkdir(dir, 0750) < 0 && errno != EEXIST))
 		return nfvi_seterr(-EIO, err, errlen, "snapshot directory: %s", strerror(errno));
 	snprintf(file, sizeof(file), "%s/%s.mem", dir, name);
@@ -640,7 +666,7 @@ act_snapshot(struct nfvi_agent *a, json_t *rec, const json_t *body, json_t **res
 	xml = nfvi_snapshot_xml(name, file);
 	if (xml == NULL)
 		return nfvi_seterr(-ENOMEM, err, errlen, "out of memory");
-	ret = a->hv_ops->snapshot(a->hv_ctx, jstr(rec, "domain"), xml, err, errlen);
+	ret = a->hv_ops->snapshot(a->hv_ctx, nfvi_jstr(rec, "domain"), xml, err, errlen);
 	free(xml);
 	if (ret == 0)
 		*result = json_pack("{s:s, s:s, s:s}", "snapshot", name, "kind",
@@ -652,9 +678,11 @@ static int
 act_migrate(struct nfvi_agent *a, json_t *rec, const json_t *body, json_t **result,
 	    char *err, size_t errlen)
 {
-	static const char *const keys[] = { "uri", "dest_xml", NULL };
+	static const char *const keys[] = { "uri", "dest_xml", "target_agent", "target_token",
+					    NULL };
 	const char *uri = json_string_value(json_object_get(body, "uri"));
-	json_t *dx = json_object_get(body, "dest_xml");
+	json_t *dx = json_object_get(body, "dest_xml"), *ta = json_object_get(body, "target_agent");
+	json_t *tt = json_object_get(body, "target_token");
 	int ret = body_keys(body, keys, err, errlen);
 
 	if (ret < 0)
@@ -665,8 +693,20 @@ act_migrate(struct nfvi_agent *a, json_t *rec, const json_t *body, json_t **resu
 				   "is required");
 	if (dx != NULL && !json_is_string(dx))
 		return nfvi_seterr(-EINVAL, err, errlen, "'dest_xml' must be a string");
-	ret = a->hv_ops->migrate(a->hv_ctx, jstr(rec, "domain"), uri, json_string_value(dx), err,
-				 errlen);
+	if (dx != NULL && ta != NULL)
+		return nfvi_seterr(-EINVAL, err, errlen,
+				   "'dest_xml' and 'target_agent' conflict: the target agent "
+				   "builds the destination XML");
+	if (tt != NULL && ta == NULL)
+		return nfvi_seterr(-EINVAL, err, errlen, "'target_token' needs 'target_agent'");
+	if (json_array_size(json_object_get(json_object_get(rec, "placement"), "vfs")) > 0)
+		return nfvi_seterr(-EINVAL, err, errlen,
+				   "VNF '%s' has sriov-vf NICs: libvirt cannot live-migrate a "
+				   "hostdev", nfvi_jstr(rec, "name"));
+	if (ta != NULL)
+		return nfvi_mig_via_agent(a, rec, uri, ta, tt, result, err, errlen);
+	ret = a->hv_ops->migrate(a->hv_ctx, nfvi_jstr(rec, "domain"), uri, json_string_value(dx),
+				 err, errlen);
 	if (ret == 0)
 		*result = json_pack("{s:s, s:s}", "migrated_to", uri, "source",
 				    "released (DELETE follows)");
@@ -687,9 +727,9 @@ nfvi_lc_action(struct nfvi_agent *a, json_t *rec, const char *action, const json
 		return body_keys(body, no_keys, err, errlen) < 0 ? -EINVAL :
 		       nfvi_seterr(-ENOTSUP, err, errlen,
 				   "action '%s' needs a hypervisor (vm_backend is none)", action);
-	if (strcmp(jstr(rec, "state"), "allocated") != 0)
-		return nfvi_seterr(-EBUSY, err, errlen, "VNF '%s' is %s", jstr(rec, "name"),
-				   jstr(rec, "state"));
+	if (strcmp(nfvi_jstr(rec, "state"), "allocated") != 0)
+		return nfvi_seterr(-EBUSY, err, errlen, "VNF '%s' is %s", nfvi_jstr(rec, "name"),
+				   nfvi_jstr(rec, "state"));
 	for (i = 0; i < 4; i++)
 		if (strcmp(names[i], action) == 0)
 			break;
@@ -743,16 +783,17 @@ nfvi_lc_live(struct nfvi_agent *a, json_t *rec)
 	if (out == NULL || a->hv_ops == NULL)
 		return out;
 	drift = json_array();
-	ret = a->hv_ops->state(a->hv_ctx, jstr(rec, "domain"), state, sizeof(state));
-	json_object_set_new(out, "vm", json_pack("{s:s, s:s, s:s}", "domain", jstr(rec, "domain"),
+	ret = a->hv_ops->state(a->hv_ctx, nfvi_jstr(rec, "domain"), state, sizeof(state));
+	json_object_set_new(out, "vm", json_pack("{s:s, s:s, s:s}", "domain",
+						 nfvi_jstr(rec, "domain"),
 						 "state", ret == 0 ? state : ret == -ENOENT ?
 						 "undefined" : "unknown", "accel",
-						 jstr(rec, "accel")));
-	if (ret == -ENOENT && strcmp(jstr(rec, "state"), "allocated") == 0)
+						 nfvi_jstr(rec, "accel")));
+	if (ret == -ENOENT && strcmp(nfvi_jstr(rec, "state"), "allocated") == 0)
 		json_array_append_new(drift, json_sprintf("domain %s is not defined",
-							  jstr(rec, "domain")));
-	else if (ret == 0 && strcmp(jstr(rec, "desired"), "running") == 0 &&
-		 strcmp(state, "running") != 0 && strcmp(jstr(rec, "state"), "allocated") == 0)
+							  nfvi_jstr(rec, "domain")));
+	else if (ret == 0 && strcmp(nfvi_jstr(rec, "desired"), "running") == 0 &&
+		 strcmp(state, "running") != 0 && strcmp(nfvi_jstr(rec, "state"), "allocated") == 0)
 		json_array_append_new(drift, json_sprintf("domain is %s, expected running",
 							  state));
 	if (json_array_size(json_object_get(rec, "ports")) > 0 &&
@@ -760,16 +801,16 @@ nfvi_lc_live(struct nfvi_agent *a, json_t *rec)
 	     nfvi_vsw_port_list(a->cfg.vswitchd_socket, &list, why, sizeof(why)) < 0))
 		json_array_append_new(drift, json_sprintf("vswitchd: %s", why));
 	json_array_foreach(json_object_get(out, "ports"), i, p) {
-		json_t *l = list != NULL ? list_find(list, jstr(p, "name")) : NULL;
+		json_t *l = list != NULL ? list_find(list, nfvi_jstr(p, "name")) : NULL;
 
 		if (list != NULL && l == NULL) {
 			json_array_append_new(drift, json_sprintf("port %s missing on vswitchd",
-								  jstr(p, "name")));
+								  nfvi_jstr(p, "name")));
 			continue;
 		}
 		if (l != NULL)
-			json_object_set_new(p, "link", json_string(jstr(l, "state")));
-		s = stats != NULL ? stats_find(stats, jstr(p, "name")) : NULL;
+			json_object_set_new(p, "link", json_string(nfvi_jstr(l, "state")));
+		s = stats != NULL ? stats_find(stats, nfvi_jstr(p, "name")) : NULL;
 		if (s == NULL)
 			continue;
 		json_object_set(p, "rx_packets", json_object_get(s, "rx_packets"));
@@ -779,7 +820,7 @@ nfvi_lc_live(struct nfvi_agent *a, json_t *rec)
 		json_object_set_new(p, "drops", json_integer(drops_sum(s)));
 		json_object_set(p, "drops_by_reason", json_object_get(s, "drops"));
 	}
-	json_array_extend(drift, json_object_get(a->drift, jstr(rec, "name")));
+	json_array_extend(drift, json_object_get(a->drift, nfvi_jstr(rec, "name")));
 	json_object_set_new(out, "drift", drift);
 	json_decref(stats);
 	json_decref(list);
@@ -801,7 +842,8 @@ nfvi_lc_metrics(struct nfvi_agent *a, FILE *f)
 	fputs("# HELP edgeplane_agent_vnf_running 1 when the VNF's domain runs (libvirt).\n"
 	      "# TYPE edgeplane_agent_vnf_running gauge\n", f);
 	json_object_foreach(a->vnfs, name, rec) {
-		int ret = a->hv_ops->state(a->hv_ctx, jstr(rec, "domain"), state, sizeof(state));
+		int ret = a->hv_ops->state(a->hv_ctx, nfvi_jstr(rec, "domain"), state,
+					   sizeof(state));
 
 		fprintf(f, "edgeplane_agent_vnf_running{vnf=\"%s\"} %d\n", name,
 			ret == 0 && strcmp(state, "running") == 0);
@@ -830,7 +872,7 @@ nfvi_lc_metrics(struct nfvi_agent *a, FILE *f)
 	      "# TYPE edgeplane_agent_vnf_port_drops_total counter\n", f);
 	json_object_foreach(a->vnfs, name, rec) {
 		json_array_foreach(json_object_get(rec, "ports"), k, p) {
-			const char *pn = jstr(p, "name");
+			const char *pn = nfvi_jstr(p, "name");
 
 			s = stats_find(stats, pn);
 			if (s == NULL)

@@ -43,6 +43,15 @@ int nfvi_read_long(const char *dir, const char *name, long *val);
  */
 int nfvi_write_str(const char *path, const char *s);
 
+/** The string member @p key of @p o (borrowed), or "" when it is missing or not a string. */
+static inline const char *
+nfvi_jstr(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
 /** "xx:xx:xx:xx:xx:xx" (any case) -> bytes. @return 0 or -EINVAL. */
 int nfvi_mac_parse(const char *s, uint8_t mac[6]);
 
@@ -80,6 +89,21 @@ struct nfvi_agent {
 	} http[NFVI_MAX_HTTP_CODES];
 };
 
+/**
+ * The create path up to the guest: validate the descriptor @p json, refuse a
+ * taken name, place, build the record (its "id" and "accel" are @p id and
+ * @p accel when not NULL: an incoming migration keeps the source's), journal
+ * it "allocating" and run nfvi_lc_apply() (with the guest steps when
+ * @p guest). Any failure is rolled back. On success *result is a new
+ * reference to the record, still "allocating" (the caller journals what it
+ * becomes), and @p d / @p pl are its descriptor and placement.
+ */
+int nfvi_agent_admit(struct nfvi_agent *a, const json_t *json, const char *id, const char *accel,
+		     bool guest, json_t **result, struct nfvi_vnf_desc *d,
+		     struct nfvi_placement *pl, char *err, size_t errlen);
+/** Undo a create that failed for @p why, drop its record (kept "releasing" if the undo fails). */
+void nfvi_agent_rollback(struct nfvi_agent *a, json_t *rec, const struct nfvi_placement *pl,
+			 const char *why);
 /** A numbered crash point: _exit(86) when it is the EDGEPLANE_AGENT_CRASH_AT'th. */
 void nfvi_agent_crash_point(struct nfvi_agent *a, const char *what);
 /** Set @p rec's state, journal it (fsync) and keep it in memory. */
@@ -106,14 +130,22 @@ int nfvi_vsw_port_stats(const char *sock, json_t **stats, char *err, size_t errl
 
 /**
  * Add the guest fields to a new record before its first journal write:
- * "id" (UUID, also the domain's), "domain", "accel", "desired" and "ports"
+ * "id" (UUID, also the domain's; @p id when not NULL, else a new one),
+ * "domain", "accel" (@p accel when not NULL, else what this host uses; -EINVAL
+ * for "kvm" on a TCG host), "desired" and "ports"
  * ([{nic, name, bridge, path, vlan, queues}]). No-op without a hypervisor.
  */
 int nfvi_lc_prepare(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d,
-		    char *err, size_t errlen);
-/** The create side effects in order (ports, VFs, define, start), each step journaled. */
+		    const char *id, const char *accel, char *err, size_t errlen);
+/**
+ * The create side effects in order (ports, VFs, and with @p guest define and
+ * start), each step journaled.
+ */
 int nfvi_lc_apply(struct nfvi_agent *a, json_t *rec, const struct nfvi_vnf_desc *d,
-		  const struct nfvi_placement *pl, char *err, size_t errlen);
+		  const struct nfvi_placement *pl, bool guest, char *err, size_t errlen);
+/** The domain XML of @p rec on this host (nfvi_domain_xml()); malloc'd, or NULL with errno. */
+char *nfvi_lc_domain_xml(struct nfvi_agent *a, const json_t *rec, const struct nfvi_vnf_desc *d,
+			 const struct nfvi_placement *pl, char *err, size_t errlen);
 /** Undo everything a record may have made (domain, VFs, ports); idempotent; first error. */
 int nfvi_lc_undo(struct nfvi_agent *a, json_t *rec, const struct nfvi_placement *pl,
 		 bool crash_points, char *err, size_t errlen);
@@ -125,6 +157,20 @@ void nfvi_lc_sweep(struct nfvi_agent *a);
 /** POST /v1/vnfs/NAME/actions. */
 int nfvi_lc_action(struct nfvi_agent *a, json_t *rec, const char *action, const json_t *body,
 		   json_t **result, char *err, size_t errlen);
+/* Live migration between agents (nfvi_migrate.c). */
+/**
+ * Restart of an "incoming" record: "allocated" when its domain runs here
+ * (adopted and journaled), "incoming" when it is paused (the migration in
+ * flight) or libvirt does not answer, "releasing" (roll it back) otherwise.
+ */
+const char *nfvi_mig_recover(struct nfvi_agent *a, json_t *rec);
+/**
+ * The source side with "target_agent": prepare on the target agent, migrate
+ * with the XML it answered, then finish it (or abort it while the guest is
+ * still here). The caller releases the source's resources on success.
+ */
+int nfvi_mig_via_agent(struct nfvi_agent *a, json_t *rec, const char *uri, const json_t *target,
+		       const json_t *token, json_t **result, char *err, size_t errlen);
 /** A copy of @p rec with the live view: "vm", "ports" (with counters), "drift". */
 json_t *nfvi_lc_live(struct nfvi_agent *a, json_t *rec);
 /** Per-VNF Prometheus series. */

@@ -21,6 +21,7 @@
 
 #include <microhttpd.h>
 
+#include "ctl.h"
 #include "nfvi_priv.h"
 
 #define TOKEN_MAX 256
@@ -116,6 +117,10 @@ respond_errno(struct nfvi_rest *rest, struct MHD_Connection *c, int ret, const c
 				     NULL, NULL);
 	case -EBUSY:
 		return respond_error(rest, c, MHD_HTTP_CONFLICT, "busy", msg, NULL, NULL);
+	case -EAGAIN:
+		return respond_error(rest, c, MHD_HTTP_CONFLICT, "not_migrated", msg, NULL, NULL);
+	case -EALREADY:
+		return respond_error(rest, c, MHD_HTTP_CONFLICT, "migrated", msg, NULL, NULL);
 	case -ENOTSUP:
 		return respond_error(rest, c, MHD_HTTP_NOT_IMPLEMENTED, "not_implemented", msg,
 				     NULL, NULL);
@@ -176,17 +181,120 @@ body_json(struct nfvi_rest *rest, struct MHD_Connection *c, struct request *r,
 	return j;
 }
 
+typedef int post_fn(struct nfvi_agent *agent, const json_t *body, json_t **result, char *err,
+		    size_t errlen);
+
+/* POST of a new resource named by the result's (or its "vnf"'s) "name": 201 with Location. */
+static enum MHD_Result
+post_new(struct nfvi_rest *rest, struct MHD_Connection *c, struct request *r, post_fn *fn,
+	 const char *prefix)
+{
+	enum MHD_Result res = MHD_NO;
+	char err[512] = "", loc[128];
+	json_t *j, *out = NULL, *vnf;
+	int ret;
+
+	j = body_json(rest, c, r, &res);
+	if (j == NULL)
+		return res;
+	ret = fn(rest->agent, j, &out, err, sizeof(err));
+	json_decref(j);
+	if (ret < 0)
+		return respond_errno(rest, c, ret, err);
+	vnf = json_object_get(out, "vnf");
+	snprintf(loc, sizeof(loc), "%s/%s", prefix,
+		 json_string_value(json_object_get(vnf != NULL ? vnf : out, "name")));
+	return respond_json(rest, c, MHD_HTTP_CREATED, out, MHD_HTTP_HEADER_LOCATION, loc);
+}
+
+/*
+ * The NAME of a URL tail "NAME" or "NAME/<sub>": true with @p name filled and
+ * *has_sub set, or false with the 404 (unknown path) or 400 (bad name) queued.
+ */
+static bool
+url_name(struct nfvi_rest *rest, struct MHD_Connection *c, const char *tail, const char *sub,
+	 char name[NFVI_NAME_MAX + 1], bool *has_sub, enum MHD_Result *res)
+{
+	const char *slash = strchr(tail, '/');
+	size_t len = slash != NULL ? (size_t)(slash - tail) : strlen(tail);
+
+	if (len == 0 || (len <= NFVI_NAME_MAX && slash != NULL && strcmp(slash + 1, sub) != 0)) {
+		*res = respond_error(rest, c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource",
+				     NULL, NULL);
+		return false;
+	}
+	if (len <= NFVI_NAME_MAX) {
+		memcpy(name, tail, len);
+		name[len] = '\0';
+	}
+	if (len > NFVI_NAME_MAX || !nfvi_name_valid(name)) {
+		*res = respond_error(rest, c, MHD_HTTP_BAD_REQUEST, "invalid",
+				     "bad VNF name ([a-z0-9-], 1..63, not starting with '-')", NULL,
+				     NULL);
+		return false;
+	}
+	*has_sub = slash != NULL;
+	return true;
+}
+
+/* /v1/migrations[/NAME[/finish]]: the target side of a live migration. */
+static enum MHD_Result
+route_migrations(struct nfvi_rest *rest, struct MHD_Connection *c, const char *url,
+		 const char *method, struct request *r)
+{
+	bool post = strcmp(method, "POST") == 0, finish;
+	char err[512] = "", name[NFVI_NAME_MAX + 1];
+	enum MHD_Result res = MHD_NO;
+	json_t *j, *out = NULL;
+	bool empty;
+	int ret;
+
+	if (url[14] == '\0') {
+		if (!post)
+			return method_not_allowed(rest, c, "POST");
+		return post_new(rest, c, r, nfvi_agent_migration_prepare, "/v1/migrations");
+	}
+	if (url[14] != '/')
+		return respond_error(rest, c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource",
+				     NULL, NULL);
+	if (!url_name(rest, c, url + 15, "finish", name, &finish, &res))
+		return res;
+	if (!finish) {
+		if (strcmp(method, "DELETE") != 0)
+			return method_not_allowed(rest, c, "DELETE");
+		ret = nfvi_agent_migration_abort(rest->agent, name, err, sizeof(err));
+		if (ret < 0)
+			return respond_errno(rest, c, ret, err);
+		return respond_json(rest, c, MHD_HTTP_NO_CONTENT, NULL, NULL, NULL);
+	}
+	if (!post)
+		return method_not_allowed(rest, c, "POST");
+	if (r->size > 0) {
+		j = body_json(rest, c, r, &res);
+		if (j == NULL)
+			return res;
+		empty = json_is_object(j) && json_object_size(j) == 0;
+		json_decref(j);
+		if (!empty)
+			return respond_error(rest, c, MHD_HTTP_BAD_REQUEST, "invalid",
+					     "finish takes no parameters (no body, or {})", NULL,
+					     NULL);
+	}
+	ret = nfvi_agent_migration_finish(rest->agent, name, &out, err, sizeof(err));
+	if (ret < 0)
+		return respond_errno(rest, c, ret, err);
+	return respond_json(rest, c, MHD_HTTP_OK, out, NULL, NULL);
+}
+
 static enum MHD_Result
 route(struct nfvi_rest *rest, struct MHD_Connection *c, const char *url, const char *method,
       struct request *r)
 {
 	bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
-	bool del = strcmp(method, "DELETE") == 0;
-	char err[512] = "", name[NFVI_NAME_MAX + 2], loc[128];
+	bool del = strcmp(method, "DELETE") == 0, actions;
+	char err[512] = "", name[NFVI_NAME_MAX + 1];
 	enum MHD_Result res = MHD_NO;
-	const char *rest_of, *slash;
 	json_t *j, *out = NULL;
-	size_t len;
 	int ret;
 
 	if (strcmp(url, "/metrics") == 0) {
@@ -208,43 +316,22 @@ route(struct nfvi_rest *rest, struct MHD_Connection *c, const char *url, const c
 			return respond_errno(rest, c, -ENOMEM, "out of memory");
 		return respond_json(rest, c, MHD_HTTP_OK, j, NULL, NULL);
 	}
+	if (strncmp(url, "/v1/migrations", 14) == 0)
+		return route_migrations(rest, c, url, method, r);
 	if (strcmp(url, "/v1/vnfs") == 0) {
 		if (get)
 			return respond_json(rest, c, MHD_HTTP_OK, nfvi_agent_vnf_list(rest->agent),
 					    NULL, NULL);
 		if (!post)
 			return method_not_allowed(rest, c, "GET, POST");
-		j = body_json(rest, c, r, &res);
-		if (j == NULL)
-			return res;
-		ret = nfvi_agent_vnf_create(rest->agent, j, &out, err, sizeof(err));
-		json_decref(j);
-		if (ret < 0)
-			return respond_errno(rest, c, ret, err);
-		snprintf(loc, sizeof(loc), "/v1/vnfs/%s",
-			 json_string_value(json_object_get(out, "name")));
-		return respond_json(rest, c, MHD_HTTP_CREATED, out, MHD_HTTP_HEADER_LOCATION, loc);
+		return post_new(rest, c, r, nfvi_agent_vnf_create, "/v1/vnfs");
 	}
 	if (strncmp(url, "/v1/vnfs/", 9) != 0)
 		return respond_error(rest, c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource",
 				     NULL, NULL);
-	rest_of = url + 9;
-	slash = strchr(rest_of, '/');
-	len = slash != NULL ? (size_t)(slash - rest_of) : strlen(rest_of);
-	if (len == 0 || len > NFVI_NAME_MAX)
-		return respond_error(rest, c, len ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_NOT_FOUND,
-				     len ? "invalid" : "not_found",
-				     len ? "bad VNF name" : "no such resource", NULL, NULL);
-	memcpy(name, rest_of, len);
-	name[len] = '\0';
-	if (slash != NULL && strcmp(slash, "/actions") != 0)
-		return respond_error(rest, c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource",
-				     NULL, NULL);
-	if (!nfvi_name_valid(name))
-		return respond_error(rest, c, MHD_HTTP_BAD_REQUEST, "invalid",
-				     "bad VNF name ([a-z0-9-], 1..63, not starting with '-')", NULL,
-				     NULL);
-	if (slash != NULL) {
+	if (!url_name(rest, c, url + 9, "actions", name, &actions, &res))
+		return res;
+	if (actions) {
 		if (!post)
 			return method_not_allowed(rest, c, "POST");
 		j = nfvi_agent_vnf_get(rest->agent, name);
@@ -298,8 +385,12 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 					     "missing or bad bearer token",
 					     MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
 		}
+		/* A body announced as too large is answered at once (and the
+		 * connection closed) only when it is very large: a client still
+		 * sending when the answer comes may see a reset instead of the
+		 * 413. Anything smaller is read, dropped and then answered. */
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > NFVI_MAX_BODY_SIZE) {
+		if (cl != NULL && strtoull(cl, NULL, 10) > NFVI_DRAIN_BODY_SIZE) {
 			r->answered = true;
 			snprintf(msg, sizeof(msg), "request body larger than %d bytes",
 				 NFVI_MAX_BODY_SIZE);
@@ -403,23 +494,14 @@ listen_tcp(struct nfvi_rest *rest, const char *hostport, char *err, size_t errle
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
 	char host[256];
-	const char *colon = strrchr(hostport, ':');
+	const char *port;
 	struct addrinfo *ai;
-	size_t hlen;
 	int fd, ret, one = 1;
 
-	if (colon == NULL || colon == hostport || colon[1] == '\0')
-		return nfvi_seterr(-EINVAL, err, errlen, "--listen tcp:HOST:PORT expected");
-	hlen = (size_t)(colon - hostport);
-	if (hostport[0] == '[' && hlen >= 2 && hostport[hlen - 1] == ']') {
-		hostport++;
-		hlen -= 2;
-	}
-	if (hlen >= sizeof(host))
-		return nfvi_seterr(-EINVAL, err, errlen, "listen host too long");
-	memcpy(host, hostport, hlen);
-	host[hlen] = '\0';
-	ret = getaddrinfo(host, colon + 1, &hints, &ai);
+	if (ctl_hostport_split(hostport, host, sizeof(host), &port) < 0)
+		return nfvi_seterr(-EINVAL, err, errlen,
+				   "--listen tcp:HOST:PORT expected (host under 256 bytes)");
+	ret = getaddrinfo(host, port, &hints, &ai);
 	if (ret != 0)
 		return nfvi_seterr(-EINVAL, err, errlen, "listen on %s: %s", hostport,
 				   gai_strerror(ret));

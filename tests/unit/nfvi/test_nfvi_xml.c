@@ -14,75 +14,9 @@
 #include <stdint.h>
 
 #include <cmocka.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
-#include <libxml/xpathInternals.h>
 
 #include "nfvi_test.h"
-
-struct doc {
-	xmlDocPtr doc;
-	xmlXPathContextPtr ctx;
-};
-
-static void
-doc_parse(struct doc *d, const char *xml)
-{
-	d->doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL, XML_PARSE_NONET);
-	if (d->doc == NULL)
-		fail_msg("XML does not parse:\n%s", xml);
-	d->ctx = xmlXPathNewContext(d->doc);
-	assert_non_null(d->ctx);
-	xmlXPathRegisterNs(d->ctx, BAD_CAST "ep", BAD_CAST NFVI_NS_VNF);
-	xmlXPathRegisterNs(d->ctx, BAD_CAST "qemu",
-			   BAD_CAST "http://libvirt.org/schemas/domain/qemu/1.0");
-}
-
-static void
-doc_free(struct doc *d)
-{
-	xmlXPathFreeContext(d->ctx);
-	xmlFreeDoc(d->doc);
-}
-
-/* string(expr), "" when empty; into a static buffer */
-static const char *
-xs(struct doc *d, const char *fmt, ...)
-{
-	static char out[2048];
-	char expr[512];
-	xmlXPathObjectPtr o;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(expr, sizeof(expr), fmt, ap);
-	va_end(ap);
-	o = xmlXPathEvalExpression(BAD_CAST expr, d->ctx);
-	assert_non_null(o);
-	snprintf(out, sizeof(out), "%s", o->type == XPATH_STRING && o->stringval != NULL ?
-		 (const char *)o->stringval : "");
-	xmlXPathFreeObject(o);
-	return out;
-}
-
-static long
-xn(struct doc *d, const char *fmt, ...)
-{
-	char expr[512];
-	xmlXPathObjectPtr o;
-	va_list ap;
-	long n;
-
-	va_start(ap, fmt);
-	vsnprintf(expr, sizeof(expr), fmt, ap);
-	va_end(ap);
-	o = xmlXPathEvalExpression(BAD_CAST expr, d->ctx);
-	assert_non_null(o);
-	assert_int_equal(o->type, XPATH_NUMBER);
-	n = (long)o->floatval;
-	xmlXPathFreeObject(o);
-	return n;
-}
+#include "nfvi_test_xml.h"
 
 struct host {
 	char dir[64];
