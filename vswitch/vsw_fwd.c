@@ -318,7 +318,73 @@ struct burst_memo {
 	struct rte_ether_addr dst;
 	uint16_t dst_vlan;	/* UINT16_MAX: none yet */
 	uint16_t out;		/* what dst/dst_vlan looked up to */
+	/* The last frame forwarded to one known port. Within a burst the
+	 * decision is a function of the Ethernet header (and the 802.1Q tag)
+	 * and the frame's length only: a frame with the same first hdr_len
+	 * bytes and at most max_len bytes goes the same way, with no parsing,
+	 * VLAN rules or lookups. */
+	uint64_t hdr[3];	/* bytes 0-7, 6-13 and (tagged) 10-17 */
+	uint32_t max_len;	/* longest frame that passes both MTUs */
+	uint32_t out_tci;	/* the encapsulation it leaves with */
+	uint16_t hdr_len;	/* 0: nothing memoized; else 14 or 18 */
+	uint16_t fast_out;
 };
+
+/* Does @m have the memoized frame's header, within its length bound? */
+static inline bool
+memo_hit(const struct burst_memo *memo, const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint64_t w[3];
+
+	if (memo->hdr_len == 0 || rte_pktmbuf_data_len(m) < memo->hdr_len ||
+	    rte_pktmbuf_pkt_len(m) > memo->max_len)
+		return false;
+	memcpy(&w[0], p, 8);
+	memcpy(&w[1], p + 6, 8);
+	if (w[0] != memo->hdr[0] || w[1] != memo->hdr[1])
+		return false;
+	if (memo->hdr_len == HDR_SIZE_ETH)
+		return true;
+	memcpy(&w[2], p + 10, 8);
+	return w[2] == memo->hdr[2];
+}
+
+static inline void
+memo_set(struct burst_memo *memo, const struct rte_mbuf *m, uint32_t hdr_size,
+	 const struct vsw_port_info *in_pi, const struct vsw_port_info *out_pi, uint16_t out,
+	 uint32_t out_tci)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t max_len = UINT32_MAX;
+
+	if (in_pi->mtu != 0)
+		max_len = hdr_size + in_pi->mtu;
+	if (out_pi->mtu != 0)
+		max_len = RTE_MIN(max_len, hdr_size + out_pi->mtu);
+	memcpy(&memo->hdr[0], p, 8);
+	memcpy(&memo->hdr[1], p + 6, 8);
+	if (hdr_size > HDR_SIZE_ETH)
+		memcpy(&memo->hdr[2], p + 10, 8);
+	memo->hdr_len = (uint16_t)hdr_size;
+	memo->max_len = max_len;
+	memo->out_tci = out_tci;
+	memo->fast_out = out;
+}
+
+/* Encapsulate @m with @out_tci and queue it on @out (one known port). */
+static inline void
+forward_one(struct vsw_pmd *pmd, uint16_t in_port, uint16_t out, struct rte_mbuf *m,
+	    uint32_t out_tci)
+{
+	m = to_encap(pmd, m, out_tci);
+	if (unlikely(m == NULL)) {
+		pmd->ctr[in_port].drops[VSW_DROP_NO_MBUF]++;
+		return;
+	}
+	pmd->pmd.forwarded++;
+	tx_append(pmd, out, m);
+}
 
 static void
 input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
@@ -331,6 +397,10 @@ input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	uint32_t hdr_size, l3_size, out_tci;
 	uint16_t vid = 0, tci = 0, vlan, out;
 
+	if (memo_hit(memo, m)) {
+		forward_one(pmd, in_port, memo->fast_out, m, memo->out_tci);
+		return;
+	}
 	if (unlikely(rte_pktmbuf_data_len(m) < HDR_SIZE_ETH)) {
 		drop(pmd, in_port, VSW_DROP_MALFORMED, m);
 		return;
@@ -398,13 +468,8 @@ input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 		drop(pmd, out, VSW_DROP_OVERSIZE, m);
 		return;
 	}
-	m = to_encap(pmd, m, out_tci);
-	if (unlikely(m == NULL)) {
-		pmd->ctr[in_port].drops[VSW_DROP_NO_MBUF]++;
-		return;
-	}
-	pmd->pmd.forwarded++;
-	tx_append(pmd, out, m);
+	memo_set(memo, m, hdr_size, in_pi, out_pi, out, out_tci);
+	forward_one(pmd, in_port, out, m, out_tci);
 }
 
 /* ------------------------------------------------------------------------ */

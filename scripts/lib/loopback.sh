@@ -38,7 +38,7 @@ PY
 # measured after a 2 s warm-up.
 ep_loopback_run() {
 	local secs=$1 size=$2 s0 s1
-	EP_TESTPMD_VDEV_EXTRA=",queue_size=1024" ep_testpmd "gen$size" \
+	EP_TESTPMD_VDEV_EXTRA=",queue_size=1024${EP_LOOPBACK_VDEV_EXTRA:-}" ep_testpmd "gen$size" \
 		"$EP_TMP/vh0.sock" "$EP_TMP/vh1.sock" -- \
 		--forward-mode=mac --txpkts=$((size - 4)) --burst=256 --tx-first \
 		--rxd=1024 --txd=1024 \

@@ -773,6 +773,54 @@ test_oversize(void **state)
 	assert_int_equal(all_drops(), 4);
 }
 
+/*
+ * Within a burst, a frame with the same header as one already forwarded
+ * reuses its decision (vsw_fwd.c's burst memo); the length, the 802.1Q
+ * priority and the VLAN still count.
+ */
+static void
+test_burst_memo(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb), c = vsw_test_mac(0xc);
+	const int prio5 = (5 << 13) | 10;
+	struct rte_mbuf *pkts[8];
+	struct vsw_tx_batch *t2 = &pmd.tx[2], *t3 = &pmd.tx[3];
+	uint64_t flooded;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0)->mtu = 100;
+	add_port(3, BR, VSW_VLAN_ACCESS, 10);
+	input1(2, frame(&bcast, &b, 10, 10));
+	input1(3, frame(&bcast, &c, -1, 10));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	flooded = pmd.pmd.flooded;
+
+	pkts[0] = frame(&b, &a, 10, 100);	/* -> 2, tag 10 */
+	pkts[1] = frame(&b, &a, 10, 100);	/* same header: -> 2 */
+	pkts[2] = frame(&b, &a, 10, 101);	/* same header, over port 2's MTU */
+	pkts[3] = frame(&b, &a, prio5, 100);	/* priority 5 kept */
+	pkts[4] = frame(&b, &a, 10, 50);	/* -> 2 */
+	pkts[5] = frame(&c, &a, 10, 20);	/* -> 3, untagged */
+	pkts[6] = frame(&c, &a, 11, 20);	/* VLAN 11: c unknown there, flooded to 2 */
+	pkts[7] = frame(&c, &a, 10, 20);	/* -> 3 */
+	vsw_input(&pmd, &snap, 1, pkts, 8);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 5, 2 });
+	assert_int_equal(drops(2, VSW_DROP_OVERSIZE), 1);
+	assert_int_equal(all_drops(), 1);
+	check_frame(t2->pkts[0], &b, &a, 10, 100);
+	check_frame(t2->pkts[1], &b, &a, 10, 100);
+	check_frame(t2->pkts[2], &b, &a, prio5, 100);
+	check_frame(t2->pkts[3], &b, &a, 10, 50);
+	check_frame(t2->pkts[4], &c, &a, 11, 20);
+	check_frame(t3->pkts[0], &c, &a, -1, 20);
+	check_frame(t3->pkts[1], &c, &a, -1, 20);
+	assert_int_equal(pmd.pmd.forwarded, 6);
+	assert_int_equal(pmd.pmd.flooded, flooded + 1);
+	assert_int_equal(pmd.ctr[1].rx_packets, 8);
+}
+
 static void
 test_batch_limits(void **state)
 {
@@ -868,6 +916,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_flood_chained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_burst_memo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_ring_full, setup, teardown),
 	};
