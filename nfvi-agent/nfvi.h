@@ -553,9 +553,13 @@ struct nfvi_hv_ops {
 	int (*list)(void *ctx, json_t **doms, char *err, size_t errlen);
 	/** Create the snapshot @p xml of @p dom. */
 	int (*snapshot)(void *ctx, const char *dom, const char *xml, char *err, size_t errlen);
-	/** Live-migrate @p dom to @p uri (peer to peer), with @p dest_xml when not NULL. */
-	int (*migrate)(void *ctx, const char *dom, const char *uri, const char *dest_xml, char *err,
-		       size_t errlen);
+	/**
+	 * Live-migrate @p dom to the libvirt at @p uri (peer to peer), with @p dest_xml
+	 * when not NULL, QEMU's stream to @p migrate_uri (tcp://HOST[:PORT]) when not NULL
+	 * (else where the target's libvirt says: its migration_host or hostname).
+	 */
+	int (*migrate)(void *ctx, const char *dom, const char *uri, const char *migrate_uri,
+		       const char *dest_xml, char *err, size_t errlen);
 };
 
 /** The libvirt provider; its ctx is a struct nfvi_libvirt. */

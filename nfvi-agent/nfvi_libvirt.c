@@ -276,8 +276,8 @@ lv_snapshot(void *ctx, const char *name, const char *xml, char *err, size_t errl
 }
 
 static int
-lv_migrate(void *ctx, const char *name, const char *uri, const char *dest_xml, char *err,
-	   size_t errlen)
+lv_migrate(void *ctx, const char *name, const char *uri, const char *migrate_uri,
+	   const char *dest_xml, char *err, size_t errlen)
 {
 	virTypedParameterPtr params = NULL;
 	int nparams = 0, maxparams = 0, ret = 0;
@@ -286,9 +286,13 @@ lv_migrate(void *ctx, const char *name, const char *uri, const char *dest_xml, c
 	d = lookup(ctx, name, &ret, err, errlen);
 	if (d == NULL)
 		return ret;
-	if (dest_xml != NULL &&
-	    virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_DEST_XML,
-				    dest_xml) < 0) {
+	if ((dest_xml != NULL &&
+	     virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_DEST_XML,
+				     dest_xml) < 0) ||
+	    (migrate_uri != NULL &&
+	     virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_URI,
+				     migrate_uri) < 0)) {
+		virTypedParamsFree(params, nparams);
 		virDomainFree(d);
 		return nfvi_seterr(-ENOMEM, err, errlen, "out of memory");
 	}

@@ -21,6 +21,7 @@
  * same create without its last two steps (nfvi_migrate.c): libvirt brings
  * the domain.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -674,15 +675,51 @@ act_snapshot(struct nfvi_agent *a, json_t *rec, const json_t *body, json_t **res
 	return ret;
 }
 
+/*
+ * "migrate_uri": where QEMU's migration stream goes, tcp://HOST[:PORT] (HOST a
+ * name, an IPv4 address or a bracketed IPv6 one); libvirt hands it to QEMU.
+ */
+static bool
+migrate_uri_valid(const char *s)
+{
+	static const char host_chars[] = "abcdefghijklmnopqrstuvwxyz"
+					 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-";
+	char *end;
+	long port;
+	size_t n;
+
+	if (s == NULL || strncmp(s, "tcp://", 6) != 0 || strlen(s) > 6 + 255)
+		return false;
+	s += 6;
+	if (*s == '[') {
+		n = strspn(s + 1, "0123456789abcdefABCDEF:.");
+		if (n == 0 || s[n + 1] != ']')
+			return false;
+		s += n + 2;
+	} else {
+		n = strspn(s, host_chars);
+		if (n == 0)
+			return false;
+		s += n;
+	}
+	if (*s == '\0')
+		return true;
+	if (*s != ':' || !isdigit((unsigned char)s[1]))
+		return false;
+	port = strtol(s + 1, &end, 10);
+	return *end == '\0' && port >= 1 && port <= 65535;
+}
+
 static int
 act_migrate(struct nfvi_agent *a, json_t *rec, const json_t *body, json_t **result,
 	    char *err, size_t errlen)
 {
-	static const char *const keys[] = { "uri", "dest_xml", "target_agent", "target_token",
-					    NULL };
+	static const char *const keys[] = { "uri", "migrate_uri", "dest_xml", "target_agent",
+					    "target_token", NULL };
 	const char *uri = json_string_value(json_object_get(body, "uri"));
 	json_t *dx = json_object_get(body, "dest_xml"), *ta = json_object_get(body, "target_agent");
 	json_t *tt = json_object_get(body, "target_token");
+	json_t *mu = json_object_get(body, "migrate_uri");
 	int ret = body_keys(body, keys, err, errlen);
 
 	if (ret < 0)
@@ -691,6 +728,10 @@ act_migrate(struct nfvi_agent *a, json_t *rec, const json_t *body, json_t **resu
 		return nfvi_seterr(-EINVAL, err, errlen,
 				   "'uri' (the target libvirt URI, e.g. qemu+tcp://host/system) "
 				   "is required");
+	if (mu != NULL && !migrate_uri_valid(json_string_value(mu)))
+		return nfvi_seterr(-EINVAL, err, errlen,
+				   "'migrate_uri' must be tcp://HOST[:PORT] (where QEMU's "
+				   "migration stream goes)");
 	if (dx != NULL && !json_is_string(dx))
 		return nfvi_seterr(-EINVAL, err, errlen, "'dest_xml' must be a string");
 	if (dx != NULL && ta != NULL)
@@ -704,9 +745,10 @@ act_migrate(struct nfvi_agent *a, json_t *rec, const json_t *body, json_t **resu
 				   "VNF '%s' has sriov-vf NICs: libvirt cannot live-migrate a "
 				   "hostdev", nfvi_jstr(rec, "name"));
 	if (ta != NULL)
-		return nfvi_mig_via_agent(a, rec, uri, ta, tt, result, err, errlen);
-	ret = a->hv_ops->migrate(a->hv_ctx, nfvi_jstr(rec, "domain"), uri, json_string_value(dx),
-				 err, errlen);
+		return nfvi_mig_via_agent(a, rec, uri, json_string_value(mu), ta, tt, result, err,
+					  errlen);
+	ret = a->hv_ops->migrate(a->hv_ctx, nfvi_jstr(rec, "domain"), uri, json_string_value(mu),
+				 json_string_value(dx), err, errlen);
 	if (ret == 0)
 		*result = json_pack("{s:s, s:s}", "migrated_to", uri, "source",
 				    "released (DELETE follows)");

@@ -333,8 +333,9 @@ peer_call(const char *target, const char *token, const char *method, const char 
 }
 
 int
-nfvi_mig_via_agent(struct nfvi_agent *a, json_t *rec, const char *uri, const json_t *target_j,
-		   const json_t *token_j, json_t **result, char *err, size_t errlen)
+nfvi_mig_via_agent(struct nfvi_agent *a, json_t *rec, const char *uri, const char *migrate_uri,
+		   const json_t *target_j, const json_t *token_j, json_t **result, char *err,
+		   size_t errlen)
 {
 	const char *target = json_string_value(target_j), *token = json_string_value(token_j);
 	const char *name = nfvi_jstr(rec, "name"), *dom = nfvi_jstr(rec, "domain"), *xml;
@@ -358,7 +359,7 @@ nfvi_mig_via_agent(struct nfvi_agent *a, json_t *rec, const char *uri, const jso
 		ret = nfvi_seterr(-EIO, err, errlen, "target agent %s answered no dest_xml",
 				  target);
 	else
-		ret = a->hv_ops->migrate(a->hv_ctx, dom, uri, xml, err, errlen);
+		ret = a->hv_ops->migrate(a->hv_ctx, dom, uri, migrate_uri, xml, err, errlen);
 	if (ret < 0 && (xml == NULL ||
 			a->hv_ops->state(a->hv_ctx, dom, state, sizeof(state)) != -ENOENT)) {
 		/* the guest is still here: give the target its resources back */

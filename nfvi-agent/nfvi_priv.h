@@ -166,11 +166,13 @@ int nfvi_lc_action(struct nfvi_agent *a, json_t *rec, const char *action, const 
 const char *nfvi_mig_recover(struct nfvi_agent *a, json_t *rec);
 /**
  * The source side with "target_agent": prepare on the target agent, migrate
- * with the XML it answered, then finish it (or abort it while the guest is
- * still here). The caller releases the source's resources on success.
+ * with the XML it answered (QEMU's stream to @p migrate_uri when not NULL),
+ * then finish it (or abort it while the guest is still here). The caller
+ * releases the source's resources on success.
  */
-int nfvi_mig_via_agent(struct nfvi_agent *a, json_t *rec, const char *uri, const json_t *target,
-		       const json_t *token, json_t **result, char *err, size_t errlen);
+int nfvi_mig_via_agent(struct nfvi_agent *a, json_t *rec, const char *uri,
+		       const char *migrate_uri, const json_t *target, const json_t *token,
+		       json_t **result, char *err, size_t errlen);
 /** A copy of @p rec with the live view: "vm", "ports" (with counters), "drift". */
 json_t *nfvi_lc_live(struct nfvi_agent *a, json_t *rec);
 /** Per-VNF Prometheus series. */

@@ -91,17 +91,19 @@ ep_hugepages() {
 
 # ep_vswitchd_start NAME [EXTRA EAL ARGS...]: start a vswitchd on lcores 0 (control)
 # and 1 (PMD) (or $EP_VSD_LCORES, e.g. "--lcores 0@0,1@1,2@0") with its rundir
-# and db under $EP_TMP (plus vswitchd options in $EP_VSD_OPTS); waits until it
-# answers.
+# $EP_TMP/run and db $EP_TMP/vswitchd.json (or rundir $EP_VSD_RUNDIR and the db
+# next to it, for a second switch) plus vswitchd options in $EP_VSD_OPTS; waits
+# until it answers. ctl and ep_wait_ports_up follow EP_VSD_RUNDIR too.
 ep_vswitchd_start() {
-	local name=$1; shift
+	local name=$1 rundir=${EP_VSD_RUNDIR:-$EP_TMP/run}; shift
+	mkdir -p "$rundir"
 	ep_prefix "$name"
 	EP_VSD_PREFIX=$EP_PREFIX
 	ep_spawn "$EP_TMP/$name.log" "$EP_VSWITCHD" --no-pci --file-prefix "$EP_PREFIX" -m 256 \
 		${EP_VSD_LCORES:--l 0,1} --log-level=user.nfv.*:info "$@" -- \
-		--rundir "$EP_TMP/run" --db "$EP_TMP/vswitchd.json" ${EP_VSD_OPTS:-}
+		--rundir "$rundir" --db "${rundir%/*}/vswitchd.json" ${EP_VSD_OPTS:-}
 	EP_VSD_PID=$EP_LAST_PID
-	ep_wait_vswitchd "$EP_VSD_PID" "$EP_TMP/run" 30 || {
+	ep_wait_vswitchd "$EP_VSD_PID" "$rundir" 30 || {
 		cat "$EP_TMP/$name.log" >&2
 		return 1
 	}
@@ -132,7 +134,7 @@ ep_wait_socket() {
 	return 1
 }
 
-ctl() { "$EP_CTL" --rundir "$EP_TMP/run" "$@"; }
+ctl() { "$EP_CTL" --rundir "${EP_VSD_RUNDIR:-$EP_TMP/run}" "$@"; }
 
 # ep_peer NAME SOCKETS... -- PEER-ARGS...: run the traffic peer (foreground,
 # bounded by timeout) with one net_virtio_user port per socket; port i gets
@@ -189,7 +191,7 @@ ep_wait_ports_up() {
 	for ((i = 0; i < t * 10; i++)); do
 		all=1
 		for p in "$@"; do
-			[ "$(ep_json "$("$EP_CTL" --rundir "$EP_TMP/run" --json port-stats "$p")" \
+			[ "$(ep_json "$(ctl --json port-stats "$p")" \
 				"j['ports'][0]['state']")" = up ] || { all=0; break; }
 		done
 		[ $all = 1 ] && return 0

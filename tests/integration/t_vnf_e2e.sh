@@ -14,6 +14,7 @@
 . "$EP_ROOT/scripts/lib/guest.sh"
 . "$EP_ROOT/scripts/lib/libvirt.sh"
 . "$EP_ROOT/scripts/lib/agent.sh"
+. "$(dirname "$0")/vnf_lib.sh"
 
 [ -x "$EP_AGENT" ] || fail "not built: $EP_AGENT"
 why=$(ep_libvirtd_check) || { echo "$why"; exit 77; }
@@ -21,67 +22,14 @@ why=$(ep_guest_check) || { echo "$why"; exit 77; }
 ep_guest_image || fail "guest image build failed"
 
 N=${EP_GUEST_FRAMES:-1000}
-STATE=$EP_TMP/state
-SOCK=$EP_TMP/run/agent.sock
-
-lvsh() { ep_lvsh "$@"; }
 trap 'rc=$?; ep_libvirtd_cleanup; [ $rc -ne 0 ] && [ $rc -ne 77 ] && ep_dump_logs; ep_cleanup; exit $rc' EXIT
 
-ep_libvirtd_start "$EP_TMP/lv" || fail "private libvirtd did not start"
-echo "ok: private libvirtd (pid $EP_LV_PID) on $EP_TMP/lv/sock"
-
-# ---- switch: br0, the peer's ports (access 10 and 20)
+# ---- one host: private libvirtd, switch (br0, the peer's ports p0/p1 on access VLANs
+# 10 and 20), the agent (CPU 1 is the switch's PMD, CPU 0 goes to the VNF)
 ep_hugepages 512
-ep_vswitchd_start vsd
-ctl add-br br0
-ctl add-port br0 p0 type=vhost-user path="$EP_TMP/p0.sock" vlan_mode=access tag=10
-ctl add-port br0 p1 type=vhost-user path="$EP_TMP/p1.sock" vlan_mode=access tag=20
-
-# ---- agent on the real host: CPU 1 is the switch's PMD, CPU 0 goes to the VNF
-cat >"$EP_TMP/agent.json" <<JSON
-{"pmd_cpus": "1", "unix_socket_auth": false, "vf_backend": "fake", "accel": "auto"}
-JSON
-start_agent() {
-	ep_agent_start "$SOCK" --config "$EP_TMP/agent.json" --state-dir "$STATE" \
-		--vswitchd-socket "$EP_TMP/run/vswitchd.sock" --libvirt-uri "$EP_LV_URI" ||
-		fail "agent did not start"
-	AGENT_PID=$EP_AGENT_PID
-}
-api() { ep_agent_api "$@"; }
-# the books: allocated CPUs and 2M pages on node 0, our ports, our domains
-books() {
-	api GET /v1/inventory
-	echo "cpus=$(ep_json "$BODY" "j['nodes'][0]['cpus']['allocated']")" \
-		"pages=$(ep_json "$BODY" "j['nodes'][0]['hugepages']['2M']['allocated']")" \
-		"ports=$(ctl --json list-ports | python3 -c 'import json,sys; print(sorted(p["name"] for p in json.load(sys.stdin)["ports"]))' | tr -d ' ')" \
-		"domains=$(lvsh list --all --name | tr '\n' ',')"
-}
-start_agent
+host_up
 BOOKS0=$(books)
 echo "books before: $BOOKS0"
-
-vnf() { # vnf NAME
-	cat <<JSON
-{"name": "$1", "vcpus": 1, "memory_mb": 256, "hw:mem_page_size": "2MB",
- "nics": [{"type": "vhost-user", "bridge": "br0", "vlan": 10},
-          {"type": "vhost-user", "bridge": "br0", "vlan": 20}],
- "image": {"kernel": "$EP_GUEST_KERNEL", "initrd": "$EP_GUEST_INITRD",
-           "cmdline": "console=ttyS0 panic=-1 loglevel=4 ep.role=bridge"}}
-JSON
-}
-wait_console() { # wait_console NAME ERE TIMEOUT
-	local f=$STATE/console/$1.log i line
-	for ((i = 0; i < $3 * 10; i++)); do
-		line=$(tr -d '\r' <"$f" 2>/dev/null | grep -m1 -E "$2" || true)
-		[ -n "$line" ] && { echo "$line"; return 0; }
-		sleep 0.1
-	done
-	echo "timeout: $1 did not print /$2/ in $3 s" >&2
-	tail -5 "$f" >&2 || true
-	return 1
-}
-now() { date +%s.%N; }
-elapsed() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
 
 # ---- create
 t0=$(now)
@@ -104,19 +52,6 @@ echo "ok: create-to-running (POST to guest EP-READY) $(elapsed "$t0" "$t2") s"
 echo "$ready" | grep -q "nics=2 .*carrier=1 .*carrier=1" || fail "guest NICs without carrier"
 ep_wait_ports_up 10 fw1-0 fw1-1
 
-traffic() { # traffic N: both ways through the guest, asserts >= 70%
-	local n=$1 out got01 got10
-	out=$(ep_peer peer "$EP_TMP/p0.sock" "$EP_TMP/p1.sock" -- --announce \
-		--send 0:"$n":02-00-00-00-00-02 --send 1:"$n":02-00-00-00-00-01 --rate 2000 --rx-time 3000)
-	got01=$(peer_from "$out" 1 0)
-	got10=$(peer_from "$out" 0 1)
-	echo "traffic: p0 -> VLAN 10 -> guest -> VLAN 20 -> p1: $got01 of $n ($((got01 * 100 / n))%);" \
-		"p1 -> p0: $got10 of $n ($((got10 * 100 / n))%)"
-	assert_ge "$((got01 * 100))" "$((n * 70))" "p0 -> guest -> p1 (x100)"
-	assert_ge "$((got10 * 100))" "$((n * 70))" "p1 -> guest -> p0 (x100)"
-	assert_eq "$(peer_stat "$out" 0 rx_bad)$(peer_stat "$out" 1 rx_bad)" 00 "no corrupt frames"
-	GOT01=$got01
-}
 traffic "$N"
 
 # ---- the agent's view: state from libvirt, port counters from vswitchd
@@ -126,7 +61,7 @@ assert_eq "$(ep_json "$BODY" "j['drift']")" "[]" "no drift"
 assert_eq "$(ep_json "$BODY" "[p['link'] for p in j['ports']]")" "['up', 'up']" "ports up"
 assert_ge "$(ep_json "$BODY" "j['ports'][1]['rx_packets']")" "$GOT01" "fw1-1 rx_packets (from the guest)"
 echo "ports: $(ep_json "$BODY" "[(p['name'], p['rx_packets'], p['tx_packets'], p['drops']) for p in j['ports']]")"
-curl -s --unix-socket "$SOCK" http://agent/metrics >"$EP_TMP/metrics"
+curl -s --unix-socket "$EP_AGENT_SOCK" http://agent/metrics >"$EP_TMP/metrics"
 grep -q '^edgeplane_agent_vnf_running{vnf="fw1"} 1' "$EP_TMP/metrics" || fail "metrics: vnf_running"
 grep -E '^edgeplane_agent_vnf_port_packets_total\{vnf="fw1",port="fw1-1",direction="rx"\} [1-9]' \
 	"$EP_TMP/metrics" >/dev/null || fail "metrics: port packets"
@@ -164,7 +99,7 @@ assert_eq "$(books)" "$BOOKS0" "books after delete"
 [ ! -e "$STATE/snapshots/fw1" ] || fail "snapshot files left"
 
 # ---- kill -9 the agent in the middle of a create, restart it: nothing leaked
-curl -s --max-time 120 --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' \
+curl -s --max-time 120 --unix-socket "$EP_AGENT_SOCK" -X POST -H 'Content-Type: application/json' \
 	--data-binary "$(vnf fw2)" -o /dev/null http://agent/v1/vnfs &
 CURL_PID=$!
 for ((i = 0; i < 200; i++)); do # until the domain is defined (the agent is in virDomainCreate)

@@ -209,6 +209,7 @@ struct hv_fail {
 	struct hv_fail *migrate_to;	/* migrate: move the domain there (a real one fails) */
 	bool fail_migrate;	/* migrate: fail, the domain stays */
 	char dest_xml[16384];	/* the last migrate's dest XML */
+	char migrate_uri[64];	/* and its migrate URI */
 };
 
 static struct hv_fail hv, hv2;
@@ -276,7 +277,8 @@ f_snapshot(void *ctx, const char *dom, const char *xml, char *err, size_t errlen
 
 /* What a successful live migration leaves: the domain defined and running there, gone here. */
 static int
-f_migrate(void *ctx, const char *dom, const char *uri, const char *dx, char *err, size_t errlen)
+f_migrate(void *ctx, const char *dom, const char *uri, const char *mu, const char *dx, char *err,
+	  size_t errlen)
 {
 	struct hv_fail *h = ctx;
 	int ret;
@@ -284,9 +286,10 @@ f_migrate(void *ctx, const char *dom, const char *uri, const char *dx, char *err
 	if (h->fail_migrate)
 		return snprintf(err, errlen, "injected migrate failure"), -EIO;
 	if (h->migrate_to == NULL)
-		return nfvi_hv_libvirt_ops.migrate(h->lv, dom, uri, dx, err, errlen);
+		return nfvi_hv_libvirt_ops.migrate(h->lv, dom, uri, mu, dx, err, errlen);
 	assert_non_null(dx);
 	snprintf(h->dest_xml, sizeof(h->dest_xml), "%s", dx);
+	snprintf(h->migrate_uri, sizeof(h->migrate_uri), "%s", mu != NULL ? mu : "(none)");
 	ret = nfvi_hv_libvirt_ops.define(h->migrate_to->lv, dx, err, errlen);
 	if (ret == 0)
 		ret = nfvi_hv_libvirt_ops.start(h->migrate_to->lv, dom, err, errlen);
@@ -998,13 +1001,17 @@ http(const char *target, const char *method, const char *url, const char *body, 
 	return status;
 }
 
-/* migrate @p name on @p s to the target agent at @p target; the action's return. */
+/*
+ * migrate @p name on @p s to the target agent at @p target (QEMU's stream to
+ * tcp://127.0.0.1); the action's return.
+ */
 static int
 migrate(struct nfvi_agent *s, const char *name, const char *target, const char *token,
 	json_t **res, char *err, size_t errlen)
 {
-	json_t *body = json_pack("{s:s, s:s, s:s, s:s*}", "action", "migrate", "uri",
-				 "test:///default", "target_agent", target, "target_token", token);
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s*}", "action", "migrate", "uri",
+				 "test:///default", "migrate_uri", "tcp://127.0.0.1",
+				 "target_agent", target, "target_token", token);
 	int ret = nfvi_agent_vnf_action(s, name, body, res, err, errlen);
 
 	json_decref(body);
@@ -1014,6 +1021,11 @@ migrate(struct nfvi_agent *s, const char *name, const char *target, const char *
 static void
 test_migrate_via_agent(void **st)
 {
+	static const char *const bad_migrate_uris[] = {
+		"", "127.0.0.1", "udp://127.0.0.1", "tcp://", "tcp://:4", "tcp://h:", "tcp://h:0",
+		"tcp://h:65536", "tcp://h:+1", "tcp://h:1x", "tcp://h x", "tcp://h;id",
+		"tcp://[::1", "tcp://[]:5", "tcp://h/p",
+	};
 	struct nfvi_config tcfg;
 	struct nfvi_agent *s, *t;
 	struct rest_thread rt = { 0 };
@@ -1056,6 +1068,15 @@ test_migrate_via_agent(void **st)
 			 "target_agent", target, "dest_xml", "<domain/>");
 	assert_int_equal(nfvi_agent_vnf_action(s, "vr", body, &res, err, sizeof(err)), -EINVAL);
 	json_decref(body);
+	for (i = 0; i < sizeof(bad_migrate_uris) / sizeof(bad_migrate_uris[0]); i++) {
+		body = json_pack("{s:s, s:s, s:s, s:s}", "action", "migrate", "uri",
+				 "test:///default", "target_agent", target, "migrate_uri",
+				 bad_migrate_uris[i]);
+		assert_int_equal(nfvi_agent_vnf_action(s, "vr", body, &res, err, sizeof(err)),
+				 -EINVAL);
+		assert_non_null(strstr(err, "migrate_uri"));
+		json_decref(body);
+	}
 	if (nfvi_agent_vnf_create(s, fw, &rec, err, sizeof(err)) < 0)
 		fail_msg("create: %s", err);
 	json_decref(rec);
@@ -1090,6 +1111,7 @@ test_migrate_via_agent(void **st)
 	json_decref(res);
 	assert_string_equal(state_of(s, "vr"), "(none)");
 	assert_clean(s, "the source after the migration");
+	assert_string_equal(hv.migrate_uri, "tcp://127.0.0.1");
 	for (i = 0; i < 2; i++) {	/* libvirt got the target's XML */
 		snprintf(path, sizeof(path), "\"%s/state2/vhost/vr-%zu.sock\"", dir, i);
 		assert_non_null(strstr(hv.dest_xml, path));
