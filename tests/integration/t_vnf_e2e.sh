@@ -11,18 +11,9 @@
 # libvirtd is a private instance (scripts/lib/libvirt.sh): the host's libvirt
 # config, daemon and users are never touched.
 . "$(dirname "$0")/lib.sh"
-. "$EP_ROOT/scripts/lib/guest.sh"
-. "$EP_ROOT/scripts/lib/libvirt.sh"
-. "$EP_ROOT/scripts/lib/agent.sh"
 . "$(dirname "$0")/vnf_lib.sh"
 
-[ -x "$EP_AGENT" ] || fail "not built: $EP_AGENT"
-why=$(ep_libvirtd_check) || { echo "$why"; exit 77; }
-why=$(ep_guest_check) || { echo "$why"; exit 77; }
-ep_guest_image || fail "guest image build failed"
-
 N=${EP_GUEST_FRAMES:-1000}
-trap 'rc=$?; ep_libvirtd_cleanup; [ $rc -ne 0 ] && [ $rc -ne 77 ] && ep_dump_logs; ep_cleanup; exit $rc' EXIT
 
 # ---- one host: private libvirtd, switch (br0, the peer's ports p0/p1 on access VLANs
 # 10 and 20), the agent (CPU 1 is the switch's PMD, CPU 0 goes to the VNF)

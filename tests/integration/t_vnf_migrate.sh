@@ -16,18 +16,9 @@
 # prepare on B (finish refused: no guest came) followed by DELETE
 # /v1/migrations/NAME (abort) leaves B whole.
 . "$(dirname "$0")/lib.sh"
-. "$EP_ROOT/scripts/lib/guest.sh"
-. "$EP_ROOT/scripts/lib/libvirt.sh"
-. "$EP_ROOT/scripts/lib/agent.sh"
 . "$(dirname "$0")/vnf_lib.sh"
 
-[ -x "$EP_AGENT" ] || fail "not built: $EP_AGENT"
-why=$(ep_libvirtd_check) || { echo "$why"; exit 77; }
-why=$(ep_guest_check) || { echo "$why"; exit 77; }
-ep_guest_image || fail "guest image build failed"
-
 N=${EP_GUEST_FRAMES:-1000}
-trap 'rc=$?; ep_libvirtd_cleanup; [ $rc -ne 0 ] && [ $rc -ne 77 ] && ep_dump_logs; ep_cleanup; exit $rc' EXIT
 
 # two switches (128 pages each), the guest on both sides while it moves, the peer
 ep_hugepages 640

@@ -2,7 +2,9 @@
 # Shared by the agent's VNF tests (t_vnf_e2e, t_vnf_migrate): one "host" is a
 # private libvirtd, a vswitchd with br0 and the peer's ports p0 (access VLAN 10)
 # and p1 (access VLAN 20), and an agent with CPU 1 as the switch's PMD core (the
-# VNF gets CPU 0). Source after lib.sh, guest.sh, libvirt.sh and agent.sh.
+# VNF gets CPU 0). Source after lib.sh; it sources guest.sh, libvirt.sh and agent.sh
+# and, unless a prerequisite is missing (exit 77), builds the guest image and sets
+# the EXIT trap (libvirtd instances, then ep_cleanup).
 #
 #   host_up [HOST [HOST_UUID]]  start HOST's libvirtd, switch and agent (HOST_UUID: libvirtd's,
 #                               for a migration between two), and make it the current host
@@ -14,6 +16,16 @@
 # run/ (switch and agent sockets), state/ (the agent's), p0.sock, p1.sock and
 # agent.json; its libvirtd's directory is $EP_TMP/lv[-HOST], its logs are
 # $EP_TMP/{agent,vsd,libvirtd-lv}[-HOST].log.
+
+. "$EP_ROOT/scripts/lib/guest.sh"
+. "$EP_ROOT/scripts/lib/libvirt.sh"
+. "$EP_ROOT/scripts/lib/agent.sh"
+
+[ -x "$EP_AGENT" ] || fail "not built: $EP_AGENT"
+why=$(ep_libvirtd_check) || { echo "$why"; exit 77; }
+why=$(ep_guest_check) || { echo "$why"; exit 77; }
+ep_guest_image || fail "guest image build failed"
+trap 'rc=$?; ep_libvirtd_cleanup; [ $rc -ne 0 ] && [ $rc -ne 77 ] && ep_dump_logs; ep_cleanup; exit $rc' EXIT
 
 # on [HOST]: sets HOST, H (its directory), LV (its libvirtd's), STATE, and the sockets
 # of its daemons.

@@ -15,12 +15,8 @@ SETTLE_MS = SETTLE_MS or 2000   -- idle time between sizes
 -- DST_MAC0, DST_MAC1, LINK_MBPS, OUT_FILE: as in throughput.lua
 if QUIT == nil then QUIT = false end   -- true: leave pktgen when done
 
-local function here()
-	local src = debug.getinfo(1, "S").source or ""
-	return src:match("^@(.*/)") or "./"
-end
-local dir = EP_PKTGEN_DIR and (EP_PKTGEN_DIR:gsub("/*$", "/")) or here()
-local ep = dofile(dir .. "ep_pktgen.lua")
+-- ep_pktgen.lua from EP_PKTGEN_DIR, else from this script's directory
+local ep = dofile(((EP_PKTGEN_DIR or (debug.getinfo(1, "S").source or ""):match("^@(.*/)") or "./"):gsub("/*$", "/")) .. "ep_pktgen.lua")
 
 ep.run("sweep", function()
 	for _, size in ipairs(ep.list(SIZES)) do

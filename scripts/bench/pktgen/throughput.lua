@@ -26,12 +26,8 @@ SETTLE_MS = SETTLE_MS or 2000   -- idle time after stop before the loss count
 -- OUT_FILE: also append the EP-PKTGEN lines to this file
 if QUIT == nil then QUIT = false end   -- true: leave pktgen when done
 
-local function here()
-	local src = debug.getinfo(1, "S").source or ""
-	return src:match("^@(.*/)") or "./"
-end
-local dir = EP_PKTGEN_DIR and (EP_PKTGEN_DIR:gsub("/*$", "/")) or here()
-local ep = dofile(dir .. "ep_pktgen.lua")
+-- ep_pktgen.lua from EP_PKTGEN_DIR, else from this script's directory
+local ep = dofile(((EP_PKTGEN_DIR or (debug.getinfo(1, "S").source or ""):match("^@(.*/)") or "./"):gsub("/*$", "/")) .. "ep_pktgen.lua")
 
 ep.run("throughput", function()
 	ep.throughput(math.floor(SIZE), math.floor(SECONDS), math.floor(WARMUP), RATE, SETTLE_MS)
