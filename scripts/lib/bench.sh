@@ -18,6 +18,10 @@
 # The rate is measured at the generator (frames it received per second, both
 # ports, from testpmd's own per-second "Rx-pps"), the same way for every DUT;
 # the DUT's own counters give its cycles per packet and a cross-check rate.
+#
+# Zero-loss search (bench_zero_loss): the same DUTs and sockets, but the
+# generator is ep-peer --bench (tests/tools/ep_peer.c), one process per trial
+# with its lcore on CPU 0, sending paced bursts of 32 from both ports.
 
 BENCH_GEN_SECS_WARMUP=${BENCH_GEN_SECS_WARMUP:-2}
 BENCH_OVS_VSWITCHD=${BENCH_OVS_VSWITCHD:-/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk}
@@ -47,7 +51,7 @@ bench_rm_prefix() {
 # DIR/vh1.sock. Sets BENCH_GEN_PID, BENCH_GEN_PREFIX, BENCH_GEN_LOG.
 bench_gen_start() {
 	local tag=$1 size=$2 dir=$3
-	EP_TESTPMD_VDEV_EXTRA=",queue_size=1024" ep_testpmd "gen-$tag" \
+	EP_TESTPMD_VDEV_EXTRA=",queue_size=1024${BENCH_RING_EXTRA:-}" ep_testpmd "gen-$tag" \
 		"$dir/vh0.sock" "$dir/vh1.sock" -- \
 		--forward-mode=mac --txpkts=$((size - 4)) --burst=256 --tx-first \
 		--rxd=1024 --txd=1024 \
@@ -242,26 +246,88 @@ print("%.1f" % float(m[-1]) if m else "-")
 PY
 }
 
-# bench_idle: print the machine's idle fraction (all CPUs) over the next second.
+# bench_idle [PID...]: print the machine's idle fraction (all CPUs) over the
+# next second, counting the CPU time of the PIDs given (a DUT of ours that
+# busy-polls) as idle.
 bench_idle() {
-	local a b
+	local a b p
 	a=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+	for p in "$@"; do a+=" $(bench_cpu_ticks "$p")"; done
 	sleep 1
 	b=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
-	python3 -c 'import sys; a = sys.argv[1].split(); b = sys.argv[2].split()
-print("%.2f" % ((float(b[0]) - float(a[0])) / max(1.0, float(b[1]) - float(a[1]))))' "$a" "$b"
+	for p in "$@"; do b+=" $(bench_cpu_ticks "$p")"; done
+	python3 -c 'import sys; a = [float(x) for x in sys.argv[1].split()]
+b = [float(x) for x in sys.argv[2].split()]
+mine = sum(y - x for x, y in zip(a[2:], b[2:]))
+print("%.2f" % min(1.0, (b[0] - a[0] + mine) / max(1.0, b[1] - a[1])))' "$a" "$b"
 }
 
-# bench_wait_quiet MAXSECS: wait (at most MAXSECS) until the machine is at
-# least 80% idle over one second, so a measurement starts when other work on a
-# shared machine pauses; prints the last idle fraction seen.
+# bench_wait_quiet MAXSECS [PID...]: wait (at most MAXSECS) until the machine
+# is at least 80% idle over one second (the PIDs' own CPU time counted as
+# idle), so a measurement starts when other work on a shared machine pauses;
+# prints the last idle fraction seen.
 bench_wait_quiet() {
 	local max=$1 i idle=0
+	shift
 	for ((i = 0; i <= max; i++)); do
-		idle=$(bench_idle)
+		idle=$(bench_idle "$@")
 		python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 0.8 else 1)' "$idle" && break
 	done
 	echo "$idle"
+}
+
+# bench_with_dut DUT TAG FN ARGS...: after waiting up to $BENCH_QUIET_WAIT s
+# for a quiet machine (the idle fraction seen goes to BENCH_IDLE), start DUT
+# with its sockets in a fresh DIR=$EP_TMP/TAG, run FN DIR ARGS..., stop the
+# DUT and remove DIR. BENCH_KIND is the DUT's kind (edgeplane, ovs, limit)
+# meanwhile and after, for bench_${BENCH_KIND}_final. Returns non-zero if the
+# DUT did not start or FN failed.
+bench_with_dut() {
+	local dut=$1 tag=$2 fn=$3 dir rc=0
+	shift 3
+	BENCH_KIND=$dut
+	case "$dut" in
+	edgeplane) BENCH_EP_FLOWS=normal ;;
+	edgeplane-inport) BENCH_KIND=edgeplane; BENCH_EP_FLOWS=inport ;;
+	ovs-normal) BENCH_KIND=ovs; BENCH_OVS_FLOWS=normal ;;
+	ovs-inport) BENCH_KIND=ovs; BENCH_OVS_FLOWS=inport ;;
+	esac
+	BENCH_DUT_PID="" BENCH_DUT_PREFIX="" BENCH_OVSDB_PID="" BENCH_GEN_PID="" BENCH_GEN_PREFIX=""
+	dir=$EP_TMP/$tag
+	mkdir -p "$dir"
+	BENCH_IDLE=$(bench_wait_quiet "${BENCH_QUIET_WAIT:-0}")
+	if "bench_${BENCH_KIND}_start" "$tag" "$dir" >&2; then
+		"$fn" "$dir" "$@" || rc=1
+	else
+		rc=1
+	fi
+	"bench_${BENCH_KIND}_stop"
+	rm -rf "$dir"
+	return $rc
+}
+
+# bench_mpps_window DIR SIZE SECONDS TAG: the generator against the DUT on
+# DIR, a warm-up, then SECONDS measured; sets mpps, series, s0/s1 (DUT
+# samples), t0/t1, c0/c1 (CPU ticks of the DUT and the generator) of the caller.
+bench_mpps_window() {
+	local dir=$1 size=$2 secs=$3 tag=$4 rc=0
+	bench_gen_start "$tag" "$size" "$dir"
+	if bench_gen_wait_flowing 30; then
+		sleep "$BENCH_GEN_SECS_WARMUP"
+		read -r n0 _ < <(bench_gen_blocks "$BENCH_GEN_LOG")
+		s0=$("bench_${BENCH_KIND}_sample"); t0=$(date +%s.%N)
+		c0="$(bench_cpu_ticks "$BENCH_DUT_PID") $(bench_cpu_ticks "$BENCH_GEN_PID")"
+		sleep "$secs"
+		read -r n1 _ < <(bench_gen_blocks "$BENCH_GEN_LOG")
+		s1=$("bench_${BENCH_KIND}_sample"); t1=$(date +%s.%N)
+		c1="$(bench_cpu_ticks "$BENCH_DUT_PID") $(bench_cpu_ticks "$BENCH_GEN_PID")"
+		mpps=$(bench_gen_rate "$BENCH_GEN_LOG" "$n0" "$n1")
+		series=$(bench_gen_series "$BENCH_GEN_LOG" "$n0" "$n1")
+	else
+		rc=1
+	fi
+	bench_gen_stop
+	return $rc
 }
 
 # bench_measure DUT SIZE SECONDS TAG: one measurement (after waiting up to
@@ -271,47 +337,13 @@ bench_wait_quiet() {
 # (CPUs each got during the window), idle_before; null where unknown.
 # Returns non-zero (after cleaning up) if anything failed.
 bench_measure() {
-	local dut=$1 size=$2 secs=$3 tag=$4 kind=$1 dir rc=0
-	local n0 n1 s0 s1 t0 t1 c0 c1 mpps series final idle
-	case "$dut" in
-	edgeplane) BENCH_EP_FLOWS=normal ;;
-	edgeplane-inport) kind=edgeplane; BENCH_EP_FLOWS=inport ;;
-	ovs-normal) kind=ovs; BENCH_OVS_FLOWS=normal ;;
-	ovs-inport) kind=ovs; BENCH_OVS_FLOWS=inport ;;
-	esac
-	BENCH_DUT_PID="" BENCH_DUT_PREFIX="" BENCH_OVSDB_PID="" BENCH_GEN_PID="" BENCH_GEN_PREFIX=""
-	dir=$EP_TMP/$tag
-	mkdir -p "$dir"
-	idle=$(bench_wait_quiet "${BENCH_QUIET_WAIT:-0}")
-	if "bench_${kind}_start" "$tag" "$dir" >&2; then
-		bench_gen_start "$tag" "$size" "$dir"
-		if bench_gen_wait_flowing 30; then
-			sleep "$BENCH_GEN_SECS_WARMUP"
-			read -r n0 _ < <(bench_gen_blocks "$BENCH_GEN_LOG")
-			s0=$("bench_${kind}_sample"); t0=$(date +%s.%N)
-			c0="$(bench_cpu_ticks "$BENCH_DUT_PID") $(bench_cpu_ticks "$BENCH_GEN_PID")"
-			sleep "$secs"
-			read -r n1 _ < <(bench_gen_blocks "$BENCH_GEN_LOG")
-			s1=$("bench_${kind}_sample"); t1=$(date +%s.%N)
-			c1="$(bench_cpu_ticks "$BENCH_DUT_PID") $(bench_cpu_ticks "$BENCH_GEN_PID")"
-			mpps=$(bench_gen_rate "$BENCH_GEN_LOG" "$n0" "$n1")
-			series=$(bench_gen_series "$BENCH_GEN_LOG" "$n0" "$n1")
-		else
-			rc=1
-		fi
-		bench_gen_stop
-	else
-		rc=1
-	fi
-	"bench_${kind}_stop"
-	if [ $rc != 0 ]; then
-		rm -rf "$dir"
-		return 1
-	fi
-	final=$("bench_${kind}_final")
-	rm -rf "$dir"
+	local dut=$1 size=$2 secs=$3 tag=$4
+	local n0 n1 s0 s1 t0 t1 c0 c1 mpps series final
+	# not in $(...): a subshell would hide the PIDs it starts from ep_cleanup
+	bench_with_dut "$dut" "$tag" bench_mpps_window "$size" "$secs" "$tag" || return 1
+	final=$("bench_${BENCH_KIND}_final")
 	python3 - "$dut" "$size" "$mpps" "$s0" "$s1" "$t0" "$t1" "$final" "$c0" "$c1" \
-		"$(getconf CLK_TCK)" "$series" "$idle" <<'PY'
+		"$(getconf CLK_TCK)" "$series" "$BENCH_IDLE" <<'PY'
 import json, sys
 dut, size, mpps, s0, s1, t0, t1, final, c0, c1, hz, series, idle = sys.argv[1:]
 a, b = s0.split(), s1.split()
@@ -331,5 +363,153 @@ print(json.dumps({"dut": dut, "size": int(size), "mpps": float(mpps),
                   "dut_cpu": round(cpu[0], 2), "gen_cpu": round(cpu[1], 2),
                   "idle_before": float(idle),
                   "mpps_per_second": [float(x) for x in series.split()]}))
+PY
+}
+
+# ---------------------------------------------------------------- zero loss
+# RFC 2544-style search for the highest offered rate the DUT forwards with no
+# loss (or at most BENCH_ZL_LOSS percent) over SECONDS. The DUT is started
+# once per search and kept across its trials (a start costs OVS seconds, and a
+# fresh DUT has start-up transients of its own); each trial is a fresh ep-peer
+# (fresh virtqueues, counters from zero) that first announces both MACs so
+# that learning is warm, then offers rate/2 frames/s from each port to the
+# other for SECONDS, then receives for BENCH_ZL_DRAIN_MS ms.
+# Offered = frames handed to the generator's tx rings; a frame a full ring
+# did not take is lost (on vhost-user the DUT's receive queue is that ring,
+# so a DUT that falls behind shows up there, not as a drop of its own). When
+# the generator itself stalls (it shares a machine) it skips what it could
+# not send in time rather than bursting it into the DUT's rings afterwards; a
+# trial counts only if it offered at least BENCH_ZL_MIN_OFFERED percent of its
+# schedule (rate x seconds).
+
+BENCH_ZL_DRAIN_MS=${BENCH_ZL_DRAIN_MS:-500}
+BENCH_ZL_TRIALS=${BENCH_ZL_TRIALS:-10}
+BENCH_ZL_RESOLUTION=${BENCH_ZL_RESOLUTION:-1%}
+BENCH_ZL_LOSS=${BENCH_ZL_LOSS:-0}
+BENCH_ZL_MIN_OFFERED=${BENCH_ZL_MIN_OFFERED:-99}
+
+# bench_zl_trial DIR SIZE RATE SECONDS NAME: one trial against the DUT on DIR
+# at RATE frames/s in all (0: as fast as the generator goes); appends one JSON
+# object to $zl_trials (rate, offered, offered_pct, skipped, tx, tx_fail, rx,
+# loss, loss_pct, pass, mpps_offered, mpps_tx, mpps_rx, lag_max_us, gen_cpu,
+# dut_cpu, idle_before, per_port, clean) and sets zl_pass (1 or 0), zl_tx
+# (frames/s the rings took) and zl_clean (1: the generator and the DUT had
+# >= 0.9 of their cores and the generator kept to its schedule).
+bench_zl_trial() {
+	local dir=$1 size=$2 rate=$3 secs=$4 name=$5 pace=() idle=null c0 c1 t0 t1 try
+	[ "$rate" = 0 ] || pace=(--rate "$rate")
+	[ "${BENCH_QUIET_WAIT:-0}" = 0 ] ||
+		idle=$(bench_wait_quiet "$BENCH_QUIET_WAIT" "$BENCH_DUT_PID")
+	# A connection the DUT refuses (OVS 3.1 now and then fails a vhost-user
+	# device's first setup: "failed to allocate memory for vq internal
+	# data") is tried once more.
+	for try in 1 2; do
+		c0=$(bench_cpu_ticks "$BENCH_DUT_PID"); t0=$(date +%s.%N)
+		EP_PEER_VDEV_EXTRA=${BENCH_RING_EXTRA:-} ep_peer "$name" "$dir/vh0.sock" "$dir/vh1.sock" -- --bench --announce \
+			--send "0:0:02-00-00-00-00-02:none:$((size - 4))" \
+			--send "1:0:02-00-00-00-00-01:none:$((size - 4))" --duration "$secs" \
+			--rx-time "$BENCH_ZL_DRAIN_MS" --wait-link 5 "${pace[@]}" >"$dir/$name.json" && break
+		echo "ep-peer failed (try $try): $(tail -3 "$EP_TMP/$name.err")" >&2
+		[ $try = 1 ] || return 1
+	done
+	c1=$(bench_cpu_ticks "$BENCH_DUT_PID"); t1=$(date +%s.%N)
+	python3 - "$dir/$name.json" "$BENCH_ZL_LOSS" "$idle" "$c0" "$c1" "$t0" "$t1" \
+		"$(getconf CLK_TCK)" "$zl_trials" "$BENCH_ZL_MIN_OFFERED" >"$dir/$name.res" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+tol, idle = float(sys.argv[2]), json.loads(sys.argv[3])
+c0, c1, t0, t1, hz = (float(x) for x in sys.argv[4:9])
+min_offered = float(sys.argv[10])
+s, ports = j["send"], j["ports"]
+tx = sum(p["tx"] for p in ports)
+fail = sum(p["tx_fail"] for p in ports)
+rx = sum(sum(p["rx_from"]) for p in ports)      # our test frames only
+offered = s["offered"]
+loss = offered - rx
+secs = s["secs"] or 1.0
+# Paced: the generator must have offered (nearly) its whole schedule, and no
+# more than the tolerance may be missing.
+pct = 100.0 * offered / s["target"] if s["target"] else None
+ok = s["rate"] > 0 and pct >= min_offered and loss <= offered * tol / 100.0
+t = {"rate": s["rate"], "offered": offered, "offered_pct": pct and round(pct, 3),
+     "skipped": s["skipped"], "tx": tx, "tx_fail": fail, "rx": rx,
+     "loss": loss, "loss_pct": round(100.0 * loss / offered, 6) if offered else None,
+     "pass": ok, "mpps_offered": round(offered / secs / 1e6, 4),
+     "mpps_tx": round(tx / secs / 1e6, 4), "mpps_rx": round(rx / secs / 1e6, 4),
+     "lag_max_us": s["lag_max_us"], "gen_cpu": s["cpu"],
+     "dut_cpu": round((c1 - c0) / hz / max(1e-3, t1 - t0), 2), "idle_before": idle,
+     "per_port": [{"tx": p["tx"], "tx_fail": p["tx_fail"], "rx": sum(p["rx_from"])}
+                  for p in ports]}
+t["clean"] = t["gen_cpu"] >= 0.9 and t["dut_cpu"] >= 0.9 and (pct is None or pct >= min_offered)
+with open(sys.argv[9], "a") as f:
+    f.write(json.dumps(t) + "\n")
+print(1 if ok else 0, int(tx / secs), int(t["clean"]))
+PY
+	read -r zl_pass zl_tx zl_clean <"$dir/$name.res"
+}
+
+# bench_zl_search DIR SIZE SECONDS TAG: the search against the DUT on DIR.
+# Trial 0 runs unpaced (twice if disturbed): the rate the rings took is the
+# upper bound MAX. Then
+# a binary search between 0 and MAX, starting at MAX, until the interval is
+# narrower than BENCH_ZL_RESOLUTION ("N%" of MAX, or N Mpps) or after
+# BENCH_ZL_TRIALS paced trials. A trial that fails while the generator or
+# the DUT lost part of its core (other work on the machine), or the generator
+# fell short of its schedule, runs again once (it counts as a trial). Sets zl_lo (the highest rate that passed, 0 if
+# none), zl_max and zl_res (frames/s) of the caller.
+bench_zl_search() {
+	local dir=$1 size=$2 secs=$3 tag=$4 lo=0 hi rate n again=0 zl_pass zl_tx zl_clean
+	bench_zl_trial "$dir" "$size" 0 "$secs" "zl-$tag-t0" || return 1
+	# A disturbed unpaced trial would cap the whole search low: once more.
+	[ "$zl_clean" = 1 ] || bench_zl_trial "$dir" "$size" 0 "$secs" "zl-$tag-t0b" || return 1
+	zl_max=$zl_tx
+	[ "$zl_max" -gt 0 ] || { echo "no traffic got through the DUT's rings" >&2; return 1; }
+	zl_res=$(python3 -c 'import sys; r, m = sys.argv[1], int(sys.argv[2])
+print(max(1, int(m * float(r[:-1]) / 100 if r.endswith("%") else float(r) * 1e6)))' \
+		"$BENCH_ZL_RESOLUTION" "$zl_max")
+	hi=$zl_max
+	rate=$zl_max
+	for ((n = 1; n <= BENCH_ZL_TRIALS; n++)); do
+		bench_zl_trial "$dir" "$size" "$rate" "$secs" "zl-$tag-t$n" || return 1
+		if [ "$zl_pass" = 0 ] && [ "$zl_clean" = 0 ] && [ $again = 0 ]; then
+			again=1
+			continue
+		fi
+		again=0
+		if [ "$zl_pass" = 1 ]; then lo=$rate; else hi=$rate; fi
+		[ $lo -lt "$zl_max" ] && [ $((hi - lo)) -ge "$zl_res" ] || break
+		rate=$(((lo + hi) / 2))
+	done
+	zl_lo=$lo
+}
+
+# bench_zero_loss DUT SIZE SECONDS TAG: one search (after waiting up to
+# $BENCH_QUIET_WAIT s for a quiet machine, and before each trial again, the
+# DUT's own CPU time not counted); prints one JSON object: dut, size,
+# zero_loss_mpps (highest passing offered rate, both directions), max_mpps
+# (unpaced: what the DUT's rings took), max_rx_mpps (unpaced: what came back),
+# at_max (the first paced trial, at max_mpps, passed: the DUT may do more
+# than the generator offers), resolution_mpps, loss_pct (tolerance),
+# seconds, idle_before, n_trials (paced) and trials (in order; trial 0 unpaced).
+bench_zero_loss() {
+	local dut=$1 size=$2 secs=$3 tag=$4 zl_lo=0 zl_max=0 zl_res=0
+	local zl_trials=$EP_TMP/zl-$tag.jsonl
+	: >"$zl_trials"
+	# not in $(...): a subshell would hide the PIDs it starts from ep_cleanup
+	bench_with_dut "$dut" "$tag" bench_zl_search "$size" "$secs" "$tag" || return 1
+	python3 - "$dut" "$size" "$secs" "$zl_lo" "$zl_max" "$zl_res" "$BENCH_ZL_LOSS" \
+		"$BENCH_IDLE" "$zl_trials" <<'PY'
+import json, sys
+dut, size, secs, lo, mx, res, tol, idle, path = sys.argv[1:]
+trials = [json.loads(l) for l in open(path) if l.strip()]
+paced = [t for t in trials if t["rate"] > 0]
+unpaced = [t for t in trials if t["rate"] == 0]     # the last one gave max_mpps
+print(json.dumps({
+    "dut": dut, "size": int(size), "seconds": int(secs),
+    "zero_loss_mpps": round(int(lo) / 1e6, 4), "max_mpps": round(int(mx) / 1e6, 4),
+    "max_rx_mpps": unpaced[-1]["mpps_rx"] if unpaced else None,
+    "at_max": bool(paced and paced[0]["pass"]),
+    "resolution_mpps": round(int(res) / 1e6, 4), "loss_pct": float(tol),
+    "idle_before": float(idle), "n_trials": len(paced), "trials": trials}))
 PY
 }

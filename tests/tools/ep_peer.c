@@ -10,6 +10,29 @@
  *           [--rate PPS] [--duration SEC] [--rx-time MS] [--wait-link SEC]
  *           [--queues Q] [--storm P:N] [--src-macs N]
  *           [--ip SRC,DST,PROTO,SPORT,DPORT[,TTL]] [--arp P:SENDER_IP:TARGET_IP]
+ *           [--tx-burst N] [--bench]
+ *
+ * --rate PPS paces all the sends together (the least-served send goes
+ * first, so they share it evenly); a send waits until --tx-burst N frames
+ * (1..32, default 1) are due and sends them as one burst.
+ *
+ * --bench (scripts/bench/run-all --zero-loss): one trial of a zero-loss
+ * search. Frames are copies of a per-send template (only the sequence number
+ * changes; not for --ip or --src-macs), received frames are checked by header
+ * only (magic, sender, length), --tx-burst defaults to 32, and a frame the tx
+ * ring does not take counts as offered and lost (tx_fail), never retried: on
+ * vhost-user a full ring is the switch not keeping up. Without --rate it
+ * sends as fast as the rings take frames (what they refuse goes again, not
+ * counted as tx_fail): the switch's maximum intake. With --duration D and
+ * --rate R the schedule is R x D frames in D seconds (the last partial
+ * bursts just after); when the generator itself falls behind it (it lost its
+ * core for a while) it catches up by at most 2 bursts per send or 100 us of
+ * the rate and skips the rest, so that its own stall does not reach the
+ * switch as one big burst. The report gets "send": rate, duration, target
+ * (R x D), offered (frames handed to the tx rings, taken or not), skipped
+ * (offered + skipped = target), secs, lag_max_us and lag_max_at (how far
+ * behind the schedule the generator fell at worst, and when, in seconds from
+ * the start) and cpu (the share of its core it got while sending).
  *
  * --queues Q opens Q rx/tx queue pairs per port (virtio-user queues=Q) and
  * spreads each send over them burst by burst. --storm P:N stops and restarts
@@ -36,9 +59,11 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <arpa/inet.h>
 
@@ -51,6 +76,7 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_memcpy.h>
 
 #define MAX_PORTS 8
 #define MAX_QUEUES 8
@@ -58,6 +84,7 @@
 #define BURST 32
 #define PEER_ETHERTYPE 0x88b5
 #define MAGIC 0x45505045u	/* "EPPE" */
+#define FRAME_MAX 9728
 
 struct ip_spec {
 	bool on;
@@ -93,7 +120,23 @@ struct peer_payload {
 	uint64_t seq;
 } __attribute__((packed));
 
+/* --bench: a send's frames are copies of this, only the sequence number differs. */
+struct frame_tmpl {
+	bool on;
+	uint16_t len, seq_off;
+	uint8_t data[FRAME_MAX];
+};
+
+/* --bench: what the sends did, for the report. */
+struct send_report {
+	uint64_t rate, duration, target, offered, skipped, lag_max, lag_max_at;
+	double secs, cpu;
+};
+
 static struct send_spec sends[MAX_SENDS];
+static struct frame_tmpl tmpls[MAX_SENDS];
+static struct send_report report;
+static bool bench;		/* --bench */
 static unsigned int n_sends;
 static struct port_stats stats[MAX_PORTS];
 static struct rte_ether_addr macs[MAX_PORTS];
@@ -217,30 +260,100 @@ parse_send(const char *arg, struct send_spec *s)
 	return field >= 2 ? 0 : -EINVAL;
 }
 
-static struct rte_mbuf *
-build_frame(struct rte_mempool *mp, uint16_t port, const struct rte_ether_addr *dst, int vlan,
-	    uint16_t len, uint64_t seq, const struct ip_spec *ip)
+/*
+ * Write a test frame of @p len bytes (an --ip frame grows to hold its headers
+ * and the payload header) into @p frame; returns its length and sets
+ * *@p seq_off to the offset of its sequence number.
+ */
+static uint16_t
+write_frame(uint8_t *frame, uint16_t port, const struct rte_ether_addr *dst, int vlan,
+	    uint16_t len, uint64_t seq, const struct ip_spec *ip, uint16_t *seq_off)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-	struct rte_ether_hdr *eh;
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)frame;
 	struct peer_payload *pl;
 	uint8_t *p;
 	uint16_t hdr = vlan >= 0 ? 18 : 14, l2 = hdr, i;
 	uint16_t etype = PEER_ETHERTYPE;
 
-	if (m == NULL)
-		return NULL;
 	if (ip != NULL && ip->on) {
 		hdr += sizeof(struct rte_ipv4_hdr) + l4_size(ip->proto);
 		etype = RTE_ETHER_TYPE_IPV4;
 		if (len < hdr + sizeof(*pl))
 			len = hdr + sizeof(*pl);
 	}
+	eh->dst_addr = *dst;
+	eh->src_addr = macs[port];
+	if (n_src_macs != 0) {
+		/* 02:01:<port>:<index, 24 bits>: many distinct sources to learn. */
+		uint32_t k = (uint32_t)(seq % n_src_macs);
+
+		eh->src_addr.addr_bytes[0] = 0x02;
+		eh->src_addr.addr_bytes[1] = 0x01;
+		eh->src_addr.addr_bytes[2] = (uint8_t)port;
+		eh->src_addr.addr_bytes[3] = (uint8_t)(k >> 16);
+		eh->src_addr.addr_bytes[4] = (uint8_t)(k >> 8);
+		eh->src_addr.addr_bytes[5] = (uint8_t)k;
+	}
+	if (vlan >= 0) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+
+		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16((uint16_t)vlan);
+		vh->eth_proto = rte_cpu_to_be_16(etype);
+	} else {
+		eh->ether_type = rte_cpu_to_be_16(etype);
+	}
+	if (ip != NULL && ip->on) {
+		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(frame + l2);
+		uint8_t *l4 = (uint8_t *)(ih + 1);
+
+		memset(ih, 0, sizeof(*ih) + l4_size(ip->proto));
+		ih->version_ihl = RTE_IPV4_VHL_DEF;
+		ih->total_length = rte_cpu_to_be_16((uint16_t)(len - l2));
+		ih->packet_id = rte_cpu_to_be_16((uint16_t)seq);
+		ih->time_to_live = ip->ttl;
+		ih->next_proto_id = ip->proto;
+		ih->src_addr = ip->src;
+		ih->dst_addr = ip->dst;
+		ih->hdr_checksum = rte_ipv4_cksum(ih);
+		if (l4_size(ip->proto) > 0) {
+			/* UDP and TCP both start with the two ports. */
+			((rte_be16_t *)l4)[0] = rte_cpu_to_be_16(ip->sport);
+			((rte_be16_t *)l4)[1] = rte_cpu_to_be_16(ip->dport);
+		}
+		if (ip->proto == IPPROTO_UDP)
+			((rte_be16_t *)l4)[2] = rte_cpu_to_be_16((uint16_t)(len - l2 - sizeof(*ih)));
+		if (ip->proto == IPPROTO_TCP)
+			l4[12] = 5 << 4;	/* data offset: 5 words */
+	}
+	pl = (struct peer_payload *)(frame + hdr);
+	pl->magic = MAGIC;
+	pl->port = port;
+	pl->len = len - hdr;
+	pl->seq = seq;
+	*seq_off = hdr + offsetof(struct peer_payload, seq);
+	p = (uint8_t *)(pl + 1);
+	for (i = 0; i < len - hdr - sizeof(*pl); i++)
+		p[i] = (uint8_t)(seq + i);
+	return len;
+}
+
+static struct rte_mbuf *
+build_frame(struct rte_mempool *mp, uint16_t port, const struct rte_ether_addr *dst, int vlan,
+	    uint16_t len, uint64_t seq, const struct ip_spec *ip)
+{
+	static uint8_t frame[FRAME_MAX];
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp), *seg;
+	uint16_t off = 0, seq_off;
+
+	if (m == NULL)
+		return NULL;
+	len = write_frame(frame, port, dst, vlan, len, seq, ip, &seq_off);
 	if (len > rte_pktmbuf_tailroom(m)) {
 		/* Jumbo: a chain of segments. */
-		struct rte_mbuf *seg = m;
 		uint16_t left = len;
 
+		seg = m;
 		while (left > 0) {
 			uint16_t chunk = RTE_MIN(left, rte_pktmbuf_tailroom(seg));
 
@@ -260,82 +373,65 @@ build_frame(struct rte_mempool *mp, uint16_t port, const struct rte_ether_addr *
 	} else {
 		rte_pktmbuf_append(m, len);
 	}
-	{
-		/* Build the frame in a flat buffer and copy it in. */
-		static uint8_t frame[9728];
-
-		eh = (struct rte_ether_hdr *)frame;
-		eh->dst_addr = *dst;
-		eh->src_addr = macs[port];
-		if (n_src_macs != 0) {
-			/* 02:01:<port>:<index, 24 bits>: many distinct sources to learn. */
-			uint32_t k = (uint32_t)(seq % n_src_macs);
-
-			eh->src_addr.addr_bytes[0] = 0x02;
-			eh->src_addr.addr_bytes[1] = 0x01;
-			eh->src_addr.addr_bytes[2] = (uint8_t)port;
-			eh->src_addr.addr_bytes[3] = (uint8_t)(k >> 16);
-			eh->src_addr.addr_bytes[4] = (uint8_t)(k >> 8);
-			eh->src_addr.addr_bytes[5] = (uint8_t)k;
-		}
-		if (vlan >= 0) {
-			struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
-
-			eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
-			vh->vlan_tci = rte_cpu_to_be_16((uint16_t)vlan);
-			vh->eth_proto = rte_cpu_to_be_16(etype);
-		} else {
-			eh->ether_type = rte_cpu_to_be_16(etype);
-		}
-		if (ip != NULL && ip->on) {
-			struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(frame + l2);
-			uint8_t *l4 = (uint8_t *)(ih + 1);
-
-			memset(ih, 0, sizeof(*ih) + l4_size(ip->proto));
-			ih->version_ihl = RTE_IPV4_VHL_DEF;
-			ih->total_length = rte_cpu_to_be_16((uint16_t)(len - l2));
-			ih->packet_id = rte_cpu_to_be_16((uint16_t)seq);
-			ih->time_to_live = ip->ttl;
-			ih->next_proto_id = ip->proto;
-			ih->src_addr = ip->src;
-			ih->dst_addr = ip->dst;
-			ih->hdr_checksum = rte_ipv4_cksum(ih);
-			if (l4_size(ip->proto) > 0) {
-				/* UDP and TCP both start with the two ports. */
-				((rte_be16_t *)l4)[0] = rte_cpu_to_be_16(ip->sport);
-				((rte_be16_t *)l4)[1] = rte_cpu_to_be_16(ip->dport);
-			}
-			if (ip->proto == IPPROTO_UDP)
-				((rte_be16_t *)l4)[2] =
-					rte_cpu_to_be_16((uint16_t)(len - l2 - sizeof(*ih)));
-			if (ip->proto == IPPROTO_TCP)
-				l4[12] = 5 << 4;	/* data offset: 5 words */
-		}
-		pl = (struct peer_payload *)(frame + hdr);
-		pl->magic = MAGIC;
-		pl->port = port;
-		pl->len = len - hdr;
-		pl->seq = seq;
-		p = (uint8_t *)(pl + 1);
-		for (i = 0; i < len - hdr - sizeof(*pl); i++)
-			p[i] = (uint8_t)(seq + i);
-		{
-			uint16_t off = 0;
-			struct rte_mbuf *seg;
-
-			for (seg = m; seg != NULL; seg = seg->next) {
-				memcpy(rte_pktmbuf_mtod(seg, void *), frame + off, seg->data_len);
-				off += seg->data_len;
-			}
-		}
+	for (seg = m; seg != NULL; seg = seg->next) {
+		memcpy(rte_pktmbuf_mtod(seg, void *), frame + off, seg->data_len);
+		off += seg->data_len;
 	}
 	return m;
+}
+
+/*
+ * --bench: prepare send @p i's template (unless its frames vary by more than
+ * the sequence number or do not fit one mbuf).
+ */
+static void
+prepare_template(struct rte_mempool *mp, unsigned int i)
+{
+	static uint8_t frame[FRAME_MAX];
+	const struct send_spec *s = &sends[i];
+	struct frame_tmpl *t = &tmpls[i];
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+
+	t->len = write_frame(frame, s->port, &s->dst, s->vlan, s->len, 0, &s->ip, &t->seq_off);
+	t->on = m != NULL && n_src_macs == 0 && !s->ip.on && t->len <= rte_pktmbuf_tailroom(m);
+	rte_pktmbuf_free(m);
+	if (t->on)
+		memcpy(t->data, frame, t->len);
+}
+
+/* Build up to @p n frames of send @p i (sequence numbers from *@p seq on); returns how many. */
+static uint16_t
+build_burst(struct rte_mempool *mp, unsigned int i, struct rte_mbuf **burst, uint16_t n,
+	    uint64_t *seq)
+{
+	const struct send_spec *s = &sends[i];
+	const struct frame_tmpl *t = &tmpls[i];
+	uint16_t k;
+
+	if (!t->on) {
+		for (k = 0; k < n; k++) {
+			burst[k] = build_frame(mp, s->port, &s->dst, s->vlan, s->len, (*seq)++, &s->ip);
+			if (burst[k] == NULL)
+				break;
+		}
+		return k;
+	}
+	if (rte_pktmbuf_alloc_bulk(mp, burst, n) != 0)
+		return 0;
+	for (k = 0; k < n; k++) {
+		uint8_t *d = (uint8_t *)rte_pktmbuf_append(burst[k], t->len);
+
+		rte_memcpy(d, t->data, t->len);
+		memcpy(d + t->seq_off, seq, sizeof(*seq));
+		(*seq)++;
+	}
+	return n;
 }
 
 static void
 check_frame(uint16_t port, struct rte_mbuf *m)
 {
-	static uint8_t frame[9728 + 64];
+	static uint8_t frame[FRAME_MAX + 64];
 	struct port_stats *st = &stats[port];
 	const struct rte_ether_hdr *eh;
 	const struct peer_payload *pl;
@@ -395,7 +491,7 @@ check_frame(uint16_t port, struct rte_mbuf *m)
 		return;
 	}
 	p = (const uint8_t *)(pl + 1);
-	for (i = 0; i < len - hdr - sizeof(*pl); i++) {
+	for (i = 0; !bench && i < len - hdr - sizeof(*pl); i++) {
 		if (p[i] != (uint8_t)(pl->seq + i)) {
 			st->rx_bad++;
 			return;
@@ -420,10 +516,9 @@ poll_rx(uint16_t n_ports)
 		for (q = 0; q < n_queues; q++) {
 			n = rte_eth_rx_burst(p, q, pkts, BURST);
 			stats[p].rxq[q] += n;
-			for (i = 0; i < n; i++) {
+			for (i = 0; i < n; i++)
 				check_frame(p, pkts[i]);
-				rte_pktmbuf_free(pkts[i]);
-			}
+			rte_pktmbuf_free_bulk(pkts, n);
 		}
 	}
 }
@@ -476,7 +571,16 @@ print_json(uint16_t n_ports)
 		}
 		printf("}");
 	}
-	printf("]}\n");
+	printf("]");
+	if (bench)
+		printf(",\"send\":{\"rate\":%" PRIu64 ",\"duration\":%" PRIu64 ",\"target\":%" PRIu64
+		       ",\"offered\":%" PRIu64 ",\"skipped\":%" PRIu64
+		       ",\"secs\":%.6f,\"lag_max_us\":%.1f,\"lag_max_at\":%.6f,\"cpu\":%.3f}",
+		       report.rate, report.duration, report.target, report.offered, report.skipped,
+		       report.secs,
+		       report.rate ? (double)report.lag_max * 1e6 / (double)report.rate : 0.0,
+		       (double)report.lag_max_at / (double)rte_get_tsc_hz(), report.cpu);
+	printf("}\n");
 	fflush(stdout);
 }
 
@@ -544,11 +648,14 @@ main(int argc, char **argv)
 		{ "src-macs", required_argument, NULL, 'M' },
 		{ "ip", required_argument, NULL, 'i' },
 		{ "arp", required_argument, NULL, 'A' },
+		{ "bench", no_argument, NULL, 'b' },
+		{ "tx-burst", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rte_mempool *mp;
 	uint64_t rate = 0, duration = 0, rx_ms = 1000, wait_link = 10, hz, deadline;
 	bool announce = false;
+	uint16_t tx_burst = 0;	/* --tx-burst; 0: 1, or BURST with --bench */
 	int storm_port = -1;
 	int arp_port = -1;
 	struct in_addr arp_sip, arp_tip;
@@ -574,6 +681,16 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			announce = true;
+			break;
+		case 'b':
+			bench = true;
+			break;
+		case 'B':
+			tx_burst = (uint16_t)atoi(optarg);
+			if (tx_burst < 1 || tx_burst > BURST) {
+				fprintf(stderr, "ep-peer: --tx-burst 1..%d\n", BURST);
+				return 2;
+			}
 			break;
 		case 'r':
 			rate = strtoull(optarg, NULL, 10);
@@ -740,20 +857,48 @@ main(int argc, char **argv)
 			poll_rx(n_ports);
 	}
 
+	for (unsigned int i = 0; bench && i < n_sends; i++)
+		prepare_template(mp, i);
 	{
-		uint64_t sent[MAX_SENDS] = { 0 }, seq = 1, start = rte_get_tsc_cycles();
+		uint64_t sent[MAX_SENDS] = { 0 }, used[MAX_SENDS] = { 0 }, seq = 1;
+		/* --bench without --rate: what a full ring refused goes again, first. */
+		struct rte_mbuf *held[MAX_SENDS][BURST];
+		uint16_t n_held[MAX_SENDS] = { 0 };
+		bool hold = bench && !rate;
+		uint64_t start = rte_get_tsc_cycles(), now = start;
 		/* Count-based sends are bounded too: 60 s at most. */
 		uint64_t end = start + (duration ? duration : 60) * hz;
-		uint64_t total_sent = 0, last_storm = 0;
+		/* With --duration and --rate: exactly rate x duration frames in all. */
+		uint64_t target = duration && rate ? duration * rate : UINT64_MAX;
+		uint64_t used_total = 0, last_storm = 0, lag_max = 0, skipped = 0;
+		uint16_t min_burst = tx_burst ? tx_burst : bench ? BURST : 1;
+		/*
+		 * --bench: the most the generator catches up at once after it
+		 * fell behind (2 bursts per send, or 100 us of the rate); beyond
+		 * that the schedule's frames are skipped, not sent in a burst that
+		 * would fill the switch's rings because the generator stalled.
+		 */
+		uint64_t lag_cap = RTE_MAX((uint64_t)2 * n_sends * min_burst, rate / 10000);
+		struct timespec cpu0, cpu1;
 		bool more = n_sends > 0;
 		uint16_t txq_rr = 0;
 
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0);
 		while (more && !quit) {
-			uint64_t now = rte_get_tsc_cycles();
+			uint64_t due = UINT64_MAX;
+			unsigned int first = 0;
+			bool last;
 
+			now = rte_get_tsc_cycles();
 			more = storm_left > 0;
-			if (now >= end)
-				break;
+			last = now >= end;
+			if (last) {
+				/* A paced --bench run offers its last partial bursts (1 ms at most). */
+				if (!bench || !rate || used_total + skipped >= target ||
+				    now >= end + hz / 1000)
+					break;
+				now = end;
+			}
 			/* One detach/attach of the storm port every 20 ms. */
 			if (storm_left > 0 && now - last_storm > hz / 50) {
 				if (storm_port < n_ports &&
@@ -765,7 +910,31 @@ main(int argc, char **argv)
 				storm_done++;
 				last_storm = now;
 			}
-			for (unsigned int i = 0; i < n_sends; i++) {
+			if (rate) {
+				/*
+				 * Pace: what the sends use (all together) may not run
+				 * ahead of rate * t; a send waits until min_burst
+				 * frames are due.
+				 */
+				due = RTE_MIN(target, (uint64_t)((unsigned __int128)(now - start) *
+								 rate / hz) + 1);
+				if (due > used_total + skipped) {
+					uint64_t behind = due - used_total - skipped;
+
+					if (behind > lag_max) {
+						lag_max = behind;
+						report.lag_max_at = now - start;
+					}
+					if (bench && behind > lag_cap)
+						skipped += behind - lag_cap;
+				}
+			}
+			/* The least-served send first: the sends share the rate evenly. */
+			for (unsigned int i = 1; i < n_sends; i++)
+				if (used[i] < used[first])
+					first = i;
+			for (unsigned int j = 0; j < n_sends; j++) {
+				unsigned int i = (first + j) % n_sends;
 				struct send_spec *s = &sends[i];
 				struct rte_mbuf *burst[BURST];
 				uint16_t n = BURST, k, tx;
@@ -778,35 +947,51 @@ main(int argc, char **argv)
 				}
 				more = true;
 				if (rate) {
-					/* Pace: the total sent may not run ahead of rate * t. */
-					uint64_t allowed = (now - start) * rate / hz + 1;
+					uint64_t avail = due > used_total + skipped ?
+							 due - used_total - skipped : 0;
 
-					if (total_sent >= allowed)
+					if (avail < (last ? 1 : min_burst))
 						continue;
-					n = (uint16_t)RTE_MIN((uint64_t)BURST, allowed - total_sent);
+					n = (uint16_t)RTE_MIN((uint64_t)BURST, avail);
 				}
 				if (!duration)
 					n = (uint16_t)RTE_MIN((uint64_t)n, s->count - sent[i]);
-				for (k = 0; k < n; k++) {
-					burst[k] = build_frame(mp, s->port, &s->dst, s->vlan, s->len,
-							       seq++, &s->ip);
-					if (burst[k] == NULL)
-						break;
-				}
+				k = n_held[i];
+				memcpy(burst, held[i], k * sizeof(burst[0]));
+				n_held[i] = 0;
+				k += build_burst(mp, i, burst + k, n - k, &seq);
 				txq_rr = (uint16_t)((txq_rr + 1) % n_queues);
 				tx = rte_eth_tx_burst(s->port, txq_rr, burst, k);
 				stats[s->port].txq[txq_rr] += tx;
-				if (tx < k) {
+				if (tx < k && hold) {
+					memcpy(held[i], &burst[tx], (k - tx) * sizeof(burst[0]));
+					n_held[i] = k - tx;
+				} else if (tx < k) {
 					/* Ring full: count it; count-based sends retry. */
 					rte_pktmbuf_free_bulk(&burst[tx], k - tx);
 					stats[s->port].tx_fail += k - tx;
 				}
 				sent[i] += tx;
-				total_sent += tx;
+				/* Paced --bench: a frame the ring did not take is offered and lost. */
+				used[i] += bench && rate ? k : tx;
+				used_total += bench && rate ? k : tx;
 				stats[s->port].tx += tx;
 			}
 			poll_rx(n_ports);
 		}
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
+		for (unsigned int i = 0; i < n_sends; i++)
+			rte_pktmbuf_free_bulk(held[i], n_held[i]);
+		report.rate = rate;
+		report.duration = duration;
+		report.target = target == UINT64_MAX ? 0 : target;
+		report.offered = used_total;
+		report.skipped = skipped;
+		report.lag_max = lag_max;
+		report.secs = (double)(RTE_MIN(now, end) - start) / (double)hz;
+		report.cpu = ((double)(cpu1.tv_sec - cpu0.tv_sec) +
+			      (double)(cpu1.tv_nsec - cpu0.tv_nsec) / 1e9) /
+			     ((double)(rte_get_tsc_cycles() - start) / (double)hz);
 	}
 
 	deadline = rte_get_tsc_cycles() + rx_ms * hz / 1000;
