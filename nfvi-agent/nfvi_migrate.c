@@ -171,6 +171,24 @@ incoming_domain(struct nfvi_agent *a, const json_t *rec, char *err, size_t errle
 	return 0;
 }
 
+/*
+ * The incoming record @p name (*rec, NULL when there is none: the error is
+ * then the lookup's) and what incoming_domain() says of its domain.
+ */
+static int
+incoming_check(struct nfvi_agent *a, const char *name, json_t **rec, char *err, size_t errlen)
+{
+	int ret;
+
+	*rec = NULL;
+	ret = incoming_record(a, name, rec, err, errlen);
+	if (ret < 0) {
+		*rec = NULL;
+		return ret;
+	}
+	return incoming_domain(a, *rec, err, errlen);
+}
+
 /* The guest arrived: the record becomes a running VNF. */
 static int
 adopt(struct nfvi_agent *a, json_t *rec, char *err, size_t errlen)
@@ -198,10 +216,9 @@ nfvi_agent_migration_finish(struct nfvi_agent *a, const char *name, json_t **res
 	int ret;
 
 	*result = NULL;
-	ret = incoming_record(a, name, &rec, err, errlen);
-	if (ret < 0)
+	ret = incoming_check(a, name, &rec, err, errlen);
+	if (rec == NULL)
 		return ret;
-	ret = incoming_domain(a, rec, err, errlen);
 	if (ret == -ENOENT || ret == -EINPROGRESS)
 		return -EAGAIN;
 	if (ret == 0)
@@ -217,10 +234,9 @@ nfvi_agent_migration_abort(struct nfvi_agent *a, const char *name, char *err, si
 	json_t *rec = NULL;
 	int ret;
 
-	ret = incoming_record(a, name, &rec, err, errlen);
-	if (ret < 0)
+	ret = incoming_check(a, name, &rec, err, errlen);
+	if (rec == NULL)
 		return ret;
-	ret = incoming_domain(a, rec, err, errlen);
 	if (ret == 0)
 		return nfvi_seterr(-EALREADY, err, errlen,
 				   "domain %s runs here: the migration completed (finish adopts "

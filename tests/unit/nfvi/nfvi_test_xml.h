@@ -43,20 +43,30 @@ doc_free(struct doc *d)
 	xmlFreeDoc(d->doc);
 }
 
+/* Evaluate the XPath expression of @p fmt and @p ap (never NULL). */
+static inline xmlXPathObjectPtr
+xeval(struct doc *d, const char *fmt, va_list ap)
+{
+	char expr[512];
+	xmlXPathObjectPtr o;
+
+	vsnprintf(expr, sizeof(expr), fmt, ap);
+	o = xmlXPathEvalExpression(BAD_CAST expr, d->ctx);
+	assert_non_null(o);
+	return o;
+}
+
 /* string(expr), "" when empty; into a static buffer */
 static inline const char *
 xs(struct doc *d, const char *fmt, ...)
 {
 	static char out[2048];
-	char expr[512];
 	xmlXPathObjectPtr o;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(expr, sizeof(expr), fmt, ap);
+	o = xeval(d, fmt, ap);
 	va_end(ap);
-	o = xmlXPathEvalExpression(BAD_CAST expr, d->ctx);
-	assert_non_null(o);
 	snprintf(out, sizeof(out), "%s", o->type == XPATH_STRING && o->stringval != NULL ?
 		 (const char *)o->stringval : "");
 	xmlXPathFreeObject(o);
@@ -66,16 +76,13 @@ xs(struct doc *d, const char *fmt, ...)
 static inline long
 xn(struct doc *d, const char *fmt, ...)
 {
-	char expr[512];
 	xmlXPathObjectPtr o;
 	va_list ap;
 	long n;
 
 	va_start(ap, fmt);
-	vsnprintf(expr, sizeof(expr), fmt, ap);
+	o = xeval(d, fmt, ap);
 	va_end(ap);
-	o = xmlXPathEvalExpression(BAD_CAST expr, d->ctx);
-	assert_non_null(o);
 	assert_int_equal(o->type, XPATH_NUMBER);
 	n = (long)o->floatval;
 	xmlXPathFreeObject(o);
