@@ -181,18 +181,25 @@ vsd_mirrors_db(const char *bridge)
 	return a;
 }
 
-int
-vsd_m_mirror_list(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+/* {"<what>": db(bridge)} for a method whose only parameter is "bridge". */
+static int
+bridge_list(json_t *params, const char *what, json_t *(*db)(const char *), json_t **result,
+	    char *err, size_t errlen)
 {
 	static const char *const keys[] = { "bridge", NULL };
 	char bridge[DP_NAME_SIZE];
-	int ret;
+	int ret = bridge_param(params, keys, bridge, err, errlen);
 
-	(void)ctx;
-	ret = bridge_param(params, keys, bridge, err, errlen);
 	if (ret == 0)
-		*result = json_pack("{s:o}", "mirrors", vsd_mirrors_db(bridge));
+		*result = json_pack("{s:o}", what, db(bridge));
 	return ret;
+}
+
+int
+vsd_m_mirror_list(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
+{
+	(void)ctx;
+	return bridge_list(params, "mirrors", vsd_mirrors_db, result, err, errlen);
 }
 
 /* Add a meter from its JSON object (params or db); no db write. */
@@ -276,15 +283,8 @@ vsd_meters_db(const char *bridge)
 int
 vsd_m_meter_list(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "bridge", NULL };
-	char bridge[DP_NAME_SIZE];
-	int ret;
-
 	(void)ctx;
-	ret = bridge_param(params, keys, bridge, err, errlen);
-	if (ret == 0)
-		*result = json_pack("{s:o}", "meters", vsd_meters_db(bridge));
-	return ret;
+	return bridge_list(params, "meters", vsd_meters_db, result, err, errlen);
 }
 
 void

@@ -34,6 +34,7 @@
 #include <rte_mbuf.h>
 
 #include "vsw.h"
+#include "vsw_priv.h"
 
 /* The key is hashed and compared as 32-bit words. */
 #define KEY_WORDS ((uint32_t)(sizeof(struct vsw_flow_key) / sizeof(uint32_t)))
@@ -85,19 +86,6 @@ static uint64_t generation_counter;
 /* ------------------------------------------------------------------------ */
 /* Validation                                                                */
 
-static int
-invalid(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 int
 vsw_flow_rule_validate(const struct vsw_flow_rule *rule, char *err, size_t errlen)
 {
@@ -107,27 +95,27 @@ vsw_flow_rule_validate(const struct vsw_flow_rule *rule, char *err, size_t errle
 	size_t i;
 
 	if (rule == NULL)
-		return invalid(err, errlen, "no rule");
+		return vsw_invalid(err, errlen, "no rule");
 	k = &rule->match.key;
 	m = &rule->match.mask;
 	if (rule->id >= VSW_FLOW_MAX_RULES)
-		return invalid(err, errlen, "rule id %u out of range (at most %u)", rule->id,
+		return vsw_invalid(err, errlen, "rule id %u out of range (at most %u)", rule->id,
 			       VSW_FLOW_MAX_RULES - 1);
 	if (k->pad0 != 0 || k->pad1 != 0 || m->pad0 != 0 || m->pad1 != 0)
-		return invalid(err, errlen, "match padding is not zero");
+		return vsw_invalid(err, errlen, "match padding is not zero");
 	kb = (const uint8_t *)k;
 	mb = (const uint8_t *)m;
 	for (i = 0; i < sizeof(*k); i++)
 		if ((kb[i] & ~mb[i]) != 0)
-			return invalid(err, errlen, "match key has bits outside its mask");
+			return vsw_invalid(err, errlen, "match key has bits outside its mask");
 	if (m->in_port != 0 && m->in_port != UINT16_MAX)
-		return invalid(err, errlen, "in_port mask must be 0 or 0xffff");
+		return vsw_invalid(err, errlen, "in_port mask must be 0 or 0xffff");
 	if (m->in_port != 0 && k->in_port >= VSW_MAX_PORTS)
-		return invalid(err, errlen, "in_port %u out of range", k->in_port);
+		return vsw_invalid(err, errlen, "in_port %u out of range", k->in_port);
 	if (rule->n_actions == 0)
-		return invalid(err, errlen, "no actions (use drop to drop)");
+		return vsw_invalid(err, errlen, "no actions (use drop to drop)");
 	if (rule->n_actions > VSW_FLOW_MAX_ACTIONS)
-		return invalid(err, errlen, "too many actions (at most %d)", VSW_FLOW_MAX_ACTIONS);
+		return vsw_invalid(err, errlen, "too many actions (at most %d)", VSW_FLOW_MAX_ACTIONS);
 
 	for (i = 0; i < rule->n_actions; i++) {
 		const struct vsw_action *a = &rule->actions[i];
@@ -135,7 +123,7 @@ vsw_flow_rule_validate(const struct vsw_flow_rule *rule, char *err, size_t errle
 		switch (a->type) {
 		case VSW_ACT_OUTPUT:
 			if (a->port >= VSW_MAX_PORTS)
-				return invalid(err, errlen, "output port %u out of range", a->port);
+				return vsw_invalid(err, errlen, "output port %u out of range", a->port);
 			break;
 		case VSW_ACT_DROP:
 			has_drop = true;
@@ -149,24 +137,24 @@ vsw_flow_rule_validate(const struct vsw_flow_rule *rule, char *err, size_t errle
 		case VSW_ACT_PUSH_VLAN:
 		case VSW_ACT_SET_VLAN:
 			if (a->vid > VLAN_VID_MAX)
-				return invalid(err, errlen, "VLAN id %u out of range 0..%d", a->vid,
+				return vsw_invalid(err, errlen, "VLAN id %u out of range 0..%d", a->vid,
 					       VLAN_VID_MAX);
 			if (a->pcp > VLAN_PCP_MAX)
-				return invalid(err, errlen, "VLAN priority %u out of range 0..%d",
+				return vsw_invalid(err, errlen, "VLAN priority %u out of range 0..%d",
 					       a->pcp, VLAN_PCP_MAX);
 			break;
 		case VSW_ACT_METER:
 			/* First only: policing decides before anything is sent
 			 * or rewritten, and a second meter cannot be first. */
 			if (i != 0)
-				return invalid(err, errlen, "meter must be the first action");
+				return vsw_invalid(err, errlen, "meter must be the first action");
 			break;
 		default:
-			return invalid(err, errlen, "unknown action type %u", a->type);
+			return vsw_invalid(err, errlen, "unknown action type %u", a->type);
 		}
 	}
 	if (has_drop && rule->n_actions != 1)
-		return invalid(err, errlen, "drop must be the only action");
+		return vsw_invalid(err, errlen, "drop must be the only action");
 	return 0;
 }
 

@@ -200,6 +200,21 @@ send_shared(struct vsw_pmd *pmd, struct rte_mbuf *m, const uint16_t *outs, uint1
 }
 
 /*
+ * A private copy of @m (counted in `copies`) in place of @m, whose reference
+ * is released either way. NULL when the pool is out of mbufs.
+ */
+static struct rte_mbuf *
+copy_out(struct vsw_pmd *pmd, struct rte_mbuf *m)
+{
+	struct rte_mbuf *c = rte_pktmbuf_copy(m, pmd->pool, 0, UINT32_MAX);
+
+	rte_pktmbuf_free(m);
+	if (likely(c != NULL))
+		pmd->pmd.copies++;
+	return c;
+}
+
+/*
  * Make @m carry @tci: in place when @m is writable, else in a copy (and @m's
  * reference is released). Consumes @m; returns the mbuf to send, or NULL when
  * no copy could be made.
@@ -213,11 +228,9 @@ to_encap(struct vsw_pmd *pmd, struct rte_mbuf *m, uint32_t tci)
 		return m;
 	if (likely(writable(m)) && set_encap(m, tci))
 		return m;
-	c = rte_pktmbuf_copy(m, pmd->pool, 0, UINT32_MAX);
-	rte_pktmbuf_free(m);
+	c = copy_out(pmd, m);
 	if (unlikely(c == NULL))
 		return NULL;
-	pmd->pmd.copies++;
 	if (unlikely(!set_encap(c, tci))) {
 		rte_pktmbuf_free(c);
 		return NULL;
@@ -585,11 +598,9 @@ own_header(struct vsw_pmd *pmd, struct rte_mbuf *m, uint32_t hdr, uint32_t room)
 	if (likely(writable(m) && rte_pktmbuf_data_len(m) >= hdr &&
 		   rte_pktmbuf_headroom(m) >= room))
 		return m;
-	c = rte_pktmbuf_copy(m, pmd->pool, 0, UINT32_MAX);
-	rte_pktmbuf_free(m);
+	c = copy_out(pmd, m);
 	if (unlikely(c == NULL))
 		return NULL;
-	pmd->pmd.copies++;
 	if (unlikely(rte_pktmbuf_data_len(c) < hdr || rte_pktmbuf_headroom(c) < room)) {
 		/* Only with a pool of buffers smaller than a VLAN header. */
 		rte_pktmbuf_free(c);

@@ -13,6 +13,13 @@
 
 #include "vsw.h"
 
+/**
+ * Write the message of @p fmt into @p err (which may be NULL or empty).
+ * @return -EINVAL, for `return vsw_invalid(err, errlen, ...)` in validators.
+ */
+int vsw_invalid(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /** What vsw_fdb_learn_req() did with a source address. */
 enum vsw_learn_result {
 	VSW_LEARN_NONE = 0,	/**< nothing to do: known here, static, or group MAC */

@@ -313,19 +313,6 @@ vsw_sec_check(const struct vsw_port_security *sec, const struct rte_mbuf *m)
 /* ------------------------------------------------------------------------ */
 /* Validation (control thread)                                               */
 
-static int
-invalid(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 /* The prefix length of an IPv4 mask (network byte order), or -1. */
 static int
 ip4_prefix_len(uint32_t mask)
@@ -346,25 +333,25 @@ vsw_port_security_validate(const struct vsw_port_security *sec, char *err, size_
 	int plen;
 
 	if (sec == NULL)
-		return invalid(err, errlen, "no port security configuration");
+		return vsw_invalid(err, errlen, "no port security configuration");
 	if (sec->n_macs > VSW_SEC_MAX_MACS)
-		return invalid(err, errlen, "too many allowed MACs (%u, at most %d)", sec->n_macs,
+		return vsw_invalid(err, errlen, "too many allowed MACs (%u, at most %d)", sec->n_macs,
 			       VSW_SEC_MAX_MACS);
 	if (sec->n_ip4 > VSW_SEC_MAX_IPS)
-		return invalid(err, errlen, "too many allowed IPv4 addresses (%u, at most %d)",
+		return vsw_invalid(err, errlen, "too many allowed IPv4 addresses (%u, at most %d)",
 			       sec->n_ip4, VSW_SEC_MAX_IPS);
 	if (sec->n_ip6 > VSW_SEC_MAX_IPS)
-		return invalid(err, errlen, "too many allowed IPv6 addresses (%u, at most %d)",
+		return vsw_invalid(err, errlen, "too many allowed IPv6 addresses (%u, at most %d)",
 			       sec->n_ip6, VSW_SEC_MAX_IPS);
 	if (sec->enabled && sec->n_macs == 0)
-		return invalid(err, errlen, "port security needs at least one allowed MAC "
+		return vsw_invalid(err, errlen, "port security needs at least one allowed MAC "
 			       "(it would drop every frame)");
 	for (i = 0; i < sec->n_macs; i++) {
 		rte_ether_format_addr(a, sizeof(a), &sec->macs[i]);
 		if (rte_is_zero_ether_addr(&sec->macs[i]))
-			return invalid(err, errlen, "allowed MAC %s is all zeros", a);
+			return vsw_invalid(err, errlen, "allowed MAC %s is all zeros", a);
 		if (rte_is_multicast_ether_addr(&sec->macs[i]))
-			return invalid(err, errlen, "allowed MAC %s is %s", a,
+			return vsw_invalid(err, errlen, "allowed MAC %s is %s", a,
 				       rte_is_broadcast_ether_addr(&sec->macs[i]) ?
 				       "broadcast" : "multicast");
 	}
@@ -372,15 +359,15 @@ vsw_port_security_validate(const struct vsw_port_security *sec, char *err, size_
 		inet_ntop(AF_INET, &sec->ip4[i].addr, a, sizeof(a));
 		plen = ip4_prefix_len(sec->ip4[i].mask);
 		if (plen < 0)
-			return invalid(err, errlen, "allowed IPv4 %s: mask is not a prefix", a);
+			return vsw_invalid(err, errlen, "allowed IPv4 %s: mask is not a prefix", a);
 		if ((sec->ip4[i].addr & ~sec->ip4[i].mask) != 0)
-			return invalid(err, errlen,
+			return vsw_invalid(err, errlen,
 				       "allowed IPv4 %s has bits outside its /%d prefix", a, plen);
 	}
 	for (i = 0; i < sec->n_ip6; i++) {
 		inet_ntop(AF_INET6, sec->ip6[i].addr, a, sizeof(a));
 		if (sec->ip6[i].plen > 128)
-			return invalid(err, errlen, "allowed IPv6 %s: prefix length %u above 128",
+			return vsw_invalid(err, errlen, "allowed IPv6 %s: prefix length %u above 128",
 				       a, sec->ip6[i].plen);
 		full = sec->ip6[i].plen / 8;
 		rest = sec->ip6[i].plen % 8;
@@ -388,7 +375,7 @@ vsw_port_security_validate(const struct vsw_port_security *sec, char *err, size_
 			uint8_t host = j == full ? (uint8_t)(0xff >> rest) : 0xff;
 
 			if ((sec->ip6[i].addr[j] & host) != 0)
-				return invalid(err, errlen,
+				return vsw_invalid(err, errlen,
 					       "allowed IPv6 %s has bits outside its /%u prefix", a,
 					       sec->ip6[i].plen);
 		}

@@ -5,10 +5,12 @@
  * fast path reads struct vsw_vlan_cfg directly (vsw_fwd.c).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "vsw.h"
+#include "vsw_priv.h"
 
 #define VLAN_VID_MAX 4095
 
@@ -64,12 +66,16 @@ trunks_empty(const struct vsw_vlan_cfg *cfg)
 	return true;
 }
 
-/* snprintf into a caller buffer that may be NULL or empty. */
-static int
-fail(char *err, size_t errlen, const char *msg)
+int
+vsw_invalid(char *err, size_t errlen, const char *fmt, ...)
 {
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s", msg);
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
 	return -EINVAL;
 }
 
@@ -79,26 +85,26 @@ vsw_vlan_cfg_validate(const struct vsw_vlan_cfg *cfg, char *err, size_t errlen)
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (cfg == NULL)
-		return fail(err, errlen, "no vlan configuration");
+		return vsw_invalid(err, errlen, "no vlan configuration");
 
 	switch (cfg->mode) {
 	case VSW_VLAN_TRUNK:
 		if (cfg->tag != 0)
-			return fail(err, errlen, "trunk port must not have a tag");
+			return vsw_invalid(err, errlen, "trunk port must not have a tag");
 		return 0;
 	case VSW_VLAN_ACCESS:
 		if (cfg->tag < 1 || cfg->tag > VLAN_VID_MAX)
-			return fail(err, errlen, "access port needs tag 1..4095");
+			return vsw_invalid(err, errlen, "access port needs tag 1..4095");
 		if (!cfg->trunks_all && !trunks_empty(cfg))
-			return fail(err, errlen, "trunks are not allowed in access mode");
+			return vsw_invalid(err, errlen, "trunks are not allowed in access mode");
 		return 0;
 	case VSW_VLAN_NATIVE_UNTAGGED:
 	case VSW_VLAN_NATIVE_TAGGED:
 		if (cfg->tag < 1 || cfg->tag > VLAN_VID_MAX)
-			return fail(err, errlen, "native port needs tag 1..4095");
+			return vsw_invalid(err, errlen, "native port needs tag 1..4095");
 		return 0;
 	}
-	return fail(err, errlen, "unknown vlan mode");
+	return vsw_invalid(err, errlen, "unknown vlan mode");
 }
 
 const char *

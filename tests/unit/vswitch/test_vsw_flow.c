@@ -2114,25 +2114,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_flow_path_perf, setup, teardown),
 	};
 
-	if (vsw_test_eal_init("vsw_flow_test") != 0) {
-		fprintf(stderr, "EAL init failed\n");
-		return 1;
-	}
-	pool = vsw_test_pool("vsw_flow_pool", 2047);
-	tiny_pool = vsw_test_pool("vsw_flow_tiny", 1);
-	if (pool == NULL || tiny_pool == NULL) {
-		fprintf(stderr, "mempool creation failed\n");
-		return 1;
-	}
-	/* Hold the only mbuf of tiny_pool so every copy from it fails. */
-	{
-		struct rte_mbuf *hold = rte_pktmbuf_alloc(tiny_pool);
-		int ret;
-
-		if (hold == NULL)
-			return 1;
-		ret = cmocka_run_group_tests(tests, NULL, NULL);
-		rte_pktmbuf_free(hold);
-		return ret;
-	}
+	return VSW_TEST_RUN("vsw_flow", tests, 2047, &pool, &tiny_pool);
 }

@@ -892,14 +892,5 @@ main(void)
 
 	mac_a = vsw_test_mac(0xa);
 	mac_b = vsw_test_mac(0xb);
-	if (vsw_test_eal_init("vsw_sec_test") != 0) {
-		fprintf(stderr, "EAL init failed\n");
-		return 1;
-	}
-	pool = vsw_test_pool("vsw_sec_pool", 1023);
-	if (pool == NULL) {
-		fprintf(stderr, "mempool creation failed\n");
-		return 1;
-	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return VSW_TEST_RUN("vsw_sec", tests, 1023, &pool, NULL);
 }

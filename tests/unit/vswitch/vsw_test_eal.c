@@ -37,6 +37,39 @@ vsw_test_pool(const char *name, unsigned int n)
 	return rte_pktmbuf_pool_create(name, n, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 }
 
+int
+vsw_test_run(const char *name, const struct CMUnitTest *tests, size_t n_tests,
+	     unsigned int n_mbufs, struct rte_mempool **pool, struct rte_mempool **tiny)
+{
+	struct rte_mbuf *hold = NULL;
+	char buf[40];
+	int ret;
+
+	snprintf(buf, sizeof(buf), "%s_test", name);
+	if (vsw_test_eal_init(buf) != 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	snprintf(buf, sizeof(buf), "%s_pool", name);
+	*pool = vsw_test_pool(buf, n_mbufs);
+	if (tiny != NULL) {
+		snprintf(buf, sizeof(buf), "%s_tiny", name);
+		*tiny = vsw_test_pool(buf, 1);
+	}
+	if (*pool == NULL || (tiny != NULL && *tiny == NULL)) {
+		fprintf(stderr, "mempool creation failed\n");
+		return 1;
+	}
+	if (tiny != NULL) {
+		hold = rte_pktmbuf_alloc(*tiny);
+		if (hold == NULL)
+			return 1;
+	}
+	ret = _cmocka_run_group_tests(name, tests, n_tests, NULL, NULL);
+	rte_pktmbuf_free(hold);
+	return ret;
+}
+
 struct rte_ether_addr
 vsw_test_mac(uint8_t last)
 {

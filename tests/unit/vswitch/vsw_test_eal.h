@@ -24,6 +24,19 @@ int vsw_test_eal_init(const char *prefix);
 /* A pktmbuf pool of @n mbufs for one test group. */
 struct rte_mempool *vsw_test_pool(const char *name, unsigned int n);
 
+struct CMUnitTest;
+
+/*
+ * The main() of an EAL test group @name: EAL (--file-prefix NAME_test), a
+ * pool of @n_mbufs in *@pool and, when @tiny is not NULL, a one-mbuf pool in
+ * *@tiny whose only mbuf stays held during the run (every copy from it fails);
+ * then the @n_tests tests. Returns main()'s exit status.
+ */
+int vsw_test_run(const char *name, const struct CMUnitTest *tests, size_t n_tests,
+		 unsigned int n_mbufs, struct rte_mempool **pool, struct rte_mempool **tiny);
+#define VSW_TEST_RUN(name, tests, n_mbufs, pool, tiny) \
+	vsw_test_run(name, tests, sizeof(tests) / sizeof((tests)[0]), n_mbufs, pool, tiny)
+
 /* MAC 02:00:00:00:00:@last (locally administered unicast). */
 struct rte_ether_addr vsw_test_mac(uint8_t last);
 

@@ -300,6 +300,17 @@ parse_route(struct perr *e, const char *path, json_t *o, struct vnf_config *cfg,
 	return get_mac(e, sub, json_object_get(o, "next_hop_mac"), &rc->next_hop_mac);
 }
 
+/* Member @p key of @p o, or NULL; when present, its path ("PATH.KEY") is in @p sub. */
+static json_t *
+member(const json_t *o, const char *path, const char *key, char *sub, size_t size)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v != NULL)
+		snprintf(sub, size, "%s.%s", path, key);
+	return v;
+}
+
 static int
 parse_rule(struct perr *e, const char *path, json_t *o, struct vnf_fw_rule *r)
 {
@@ -331,36 +342,21 @@ parse_rule(struct perr *e, const char *path, json_t *o, struct vnf_fw_rule *r)
 	ret = get_action(e, sub, v, &r->action);
 	if (ret != 0)
 		return ret;
-	if ((v = json_object_get(o, "src")) != NULL) {
-		snprintf(sub, sizeof(sub), "%s.src", path);
-		ret = get_network(e, sub, v, &r->src);
-		if (ret != 0)
-			return ret;
-	}
-	if ((v = json_object_get(o, "dst")) != NULL) {
-		snprintf(sub, sizeof(sub), "%s.dst", path);
-		ret = get_network(e, sub, v, &r->dst);
-		if (ret != 0)
-			return ret;
-	}
-	if ((v = json_object_get(o, "proto")) != NULL) {
-		snprintf(sub, sizeof(sub), "%s.proto", path);
-		ret = get_proto(e, sub, v, &r->proto);
-		if (ret != 0)
-			return ret;
-	}
-	if ((v = json_object_get(o, "src_port")) != NULL) {
-		snprintf(sub, sizeof(sub), "%s.src_port", path);
-		ret = get_port_range(e, sub, v, &r->sport_lo, &r->sport_hi);
-		if (ret != 0)
-			return ret;
-	}
-	if ((v = json_object_get(o, "dst_port")) != NULL) {
-		snprintf(sub, sizeof(sub), "%s.dst_port", path);
-		ret = get_port_range(e, sub, v, &r->dport_lo, &r->dport_hi);
-		if (ret != 0)
-			return ret;
-	}
+	if ((v = member(o, path, "src", sub, sizeof(sub))) != NULL &&
+	    (ret = get_network(e, sub, v, &r->src)) != 0)
+		return ret;
+	if ((v = member(o, path, "dst", sub, sizeof(sub))) != NULL &&
+	    (ret = get_network(e, sub, v, &r->dst)) != 0)
+		return ret;
+	if ((v = member(o, path, "proto", sub, sizeof(sub))) != NULL &&
+	    (ret = get_proto(e, sub, v, &r->proto)) != 0)
+		return ret;
+	if ((v = member(o, path, "src_port", sub, sizeof(sub))) != NULL &&
+	    (ret = get_port_range(e, sub, v, &r->sport_lo, &r->sport_hi)) != 0)
+		return ret;
+	if ((v = member(o, path, "dst_port", sub, sizeof(sub))) != NULL &&
+	    (ret = get_port_range(e, sub, v, &r->dport_lo, &r->dport_hi)) != 0)
+		return ret;
 	r->ports = r->sport_lo != 0 || r->sport_hi != UINT16_MAX || r->dport_lo != 0 ||
 		   r->dport_hi != UINT16_MAX;
 	if ((json_object_get(o, "src_port") != NULL || json_object_get(o, "dst_port") != NULL) &&
