@@ -197,6 +197,10 @@ struct dp_pmd_info {
 	uint64_t packets;		/**< packets received */
 	uint64_t busy_cycles;		/**< cycles of iterations that received packets */
 	uint64_t idle_cycles;
+	/** cycles from each rx call that returned packets to the end of their
+	 * tx (testpmd's --record-core-cycles measure): busy_cycles less the
+	 * empty polls and the loop's own work within busy iterations */
+	uint64_t burst_cycles;
 	uint64_t iterations;
 	uint16_t n_rxq;
 	uint64_t busy_cycles_last;	/**< busy cycles of the last interval (10 s) */

@@ -965,6 +965,7 @@ dp_pmd_foreach(int (*cb)(const struct dp_pmd_info *info, void *arg), void *arg)
 		info.packets = __atomic_load_n(&pmd->packets, __ATOMIC_RELAXED);
 		info.busy_cycles = __atomic_load_n(&pmd->busy_cycles, __ATOMIC_RELAXED);
 		info.idle_cycles = __atomic_load_n(&pmd->idle_cycles, __ATOMIC_RELAXED);
+		info.burst_cycles = __atomic_load_n(&pmd->burst_cycles, __ATOMIC_RELAXED);
 		info.iterations = __atomic_load_n(&pmd->iterations, __ATOMIC_RELAXED);
 		info.pipe = pmd->vsw.pmd;
 		info.busy_cycles_last = dp.pmd_busy_last[i];

@@ -64,12 +64,17 @@ dp_pmd_main(void *arg)
 	struct dp_pmd *pmd = arg;
 	struct rte_mbuf *pkts[VSW_BURST];
 	unsigned int thread_id = pmd->lcore;
+	/* One TSC read per poll (~30 cycles each): t is the last one, taken
+	 * right after the previous poll, so it is both that poll's end and
+	 * the next one's start; an iteration's tail (RCU, counters) counts in
+	 * the next iteration. */
+	uint64_t t = rte_rdtsc();
 
 	rte_rcu_qsbr_thread_register(dp.qsbr, thread_id);
 	rte_rcu_qsbr_thread_online(dp.qsbr, thread_id);
 
 	while (likely(!__atomic_load_n(&dp.stop, __ATOMIC_RELAXED))) {
-		uint64_t t0 = rte_rdtsc();
+		uint64_t t0 = t;
 		/* Acquire: the snapshot's contents are visible once its pointer is. */
 		const struct dp_snapshot *snap = __atomic_load_n(&dp.snap, __ATOMIC_ACQUIRE);
 		const struct dp_polllist *pl = &snap->poll[pmd->idx];
@@ -81,29 +86,35 @@ dp_pmd_main(void *arg)
 		for (i = 0; i < pl->n; i++) {
 			const struct dp_rxq *q = &pl->rxqs[i];
 			struct dp_port *port = snap->ports[q->port];
+			uint64_t now, dt;
 			uint16_t n;
 
-			uint64_t t1 = rte_rdtsc();
-
 			n = port->class->rx(port, q->queue, pmd->pool, pkts, VSW_BURST);
-			if (n == 0)
+			if (n == 0) {
+				t = rte_rdtsc();	/* empty polls are not burst cycles */
 				continue;
+			}
 			got += n;
 			vsw_input(&pmd->vsw, &snap->vsw, q->port, pkts, n);
 			flush_tx(pmd, snap);
+			now = rte_rdtsc();
+			dt = now - t;
+			t = now;
+			pmd->burst_cycles += dt;
 			/* Single writer (this PMD owns the queue); read by control. */
-			__atomic_store_n(&port->rxq_cycles[q->queue],
-					 port->rxq_cycles[q->queue] + (rte_rdtsc() - t1),
+			__atomic_store_n(&port->rxq_cycles[q->queue], port->rxq_cycles[q->queue] + dt,
 					 __ATOMIC_RELAXED);
 		}
+		if (pl->n == 0)
+			t = rte_rdtsc();
 		rte_rcu_qsbr_quiescent(dp.qsbr, thread_id);
 
 		pmd->iterations++;
 		if (got != 0) {
 			pmd->packets += got;
-			pmd->busy_cycles += rte_rdtsc() - t0;
+			pmd->busy_cycles += t - t0;
 		} else {
-			pmd->idle_cycles += rte_rdtsc() - t0;
+			pmd->idle_cycles += t - t0;
 		}
 	}
 

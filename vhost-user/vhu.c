@@ -384,6 +384,43 @@ vhu_port_get_stats(const struct vhu_port *p, struct vhu_port_stats *s)
 	}
 }
 
+/*
+ * Free @n mbufs that rte_vhost has copied out. The common case, a direct
+ * one-segment mbuf nobody else holds, goes straight back to its pool in runs
+ * of one pool, reading only the mbuf's first cache line, where
+ * rte_pktmbuf_free_bulk also reads and tests the second (m->next) and sorts
+ * every mbuf through a pending array: about 5 cycles a packet less at 64 B
+ * (docs/performance.md). A one-segment mbuf's next is NULL (an invariant of
+ * rte_mbuf), so what goes back is a valid free mbuf. Anything else (shared by
+ * a flood, indirect, chained) goes through rte_pktmbuf_free. Reuses @pkts as
+ * scratch space.
+ */
+void
+vhu_free_sent(struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mempool *mp = NULL;
+	uint16_t i, run = 0;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(rte_mbuf_refcnt_read(m) != 1 || m->nb_segs != 1 ||
+			     !RTE_MBUF_DIRECT(m))) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (unlikely(m->pool != mp)) {
+			if (run != 0)
+				rte_mempool_put_bulk(mp, (void **)pkts, run);
+			mp = m->pool;
+			run = 0;
+		}
+		pkts[run++] = m;	/* run <= i: never overwrites one still to read */
+	}
+	if (run != 0)
+		rte_mempool_put_bulk(mp, (void **)pkts, run);
+}
+
 uint16_t
 vhu_rx(struct vhu_port *p, uint16_t qid, struct rte_mempool *pool, struct rte_mbuf **pkts,
        uint16_t n)
@@ -434,6 +471,6 @@ vhu_tx(struct vhu_port *p, uint16_t qid, uint16_t n_pmds, struct rte_mbuf **pkts
 	if (sent < n)
 		__atomic_fetch_add(&p->tx_ring_full, n - sent, __ATOMIC_RELAXED);
 	/* rte_vhost copied the data: the mbufs are ours to free. */
-	rte_pktmbuf_free_bulk(pkts, sent);
+	vhu_free_sent(pkts, sent);
 	return sent;
 }

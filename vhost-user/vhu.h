@@ -116,4 +116,11 @@ uint16_t vhu_rx(struct vhu_port *port, uint16_t qid, struct rte_mempool *pool,
 uint16_t vhu_tx(struct vhu_port *port, uint16_t qid, uint16_t n_pmds, struct rte_mbuf **pkts,
 		uint16_t n);
 
+/**
+ * Free @p n mbufs whose data has been copied out (by rte_vhost): direct,
+ * unshared one-segment ones go back to their pool in bulk, the rest through
+ * rte_pktmbuf_free. Overwrites @p pkts.
+ */
+void vhu_free_sent(struct rte_mbuf **pkts, uint16_t n);
+
 #endif /* VHU_H */

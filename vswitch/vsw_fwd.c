@@ -167,21 +167,28 @@ drop(struct vsw_pmd *pmd, uint16_t port, enum vsw_drop why, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+/* Queue one reference of @m on @port if its batch has room (else false). */
+static inline bool
+tx_try(struct vsw_pmd *pmd, uint16_t port, struct rte_mbuf *m)
+{
+	struct vsw_tx_batch *b = &pmd->tx[port];
+
+	if (unlikely(b->n >= VSW_BURST))
+		return false;
+	if (b->n == 0)
+		pmd->dirty[pmd->n_dirty++] = port;
+	b->pkts[b->n++] = m;
+	return true;
+}
+
 /* Queue one reference of @m on @port. Consumes the reference either way. */
 static void
 tx_append(struct vsw_pmd *pmd, uint16_t port, struct rte_mbuf *m)
 {
-	struct vsw_tx_batch *b = &pmd->tx[port];
-
-	if (unlikely(b->n >= VSW_BURST)) {
-		/* The caller skipped a flush between two bursts, or flow
-		 * actions sent more than one copy of a frame to this port. */
+	/* Full: the caller skipped a flush between two bursts, or flow
+	 * actions sent more than one copy of a frame to this port. */
+	if (unlikely(!tx_try(pmd, port, m)))
 		drop(pmd, port, VSW_DROP_TX_FULL, m);
-		return;
-	}
-	if (b->n == 0)
-		pmd->dirty[pmd->n_dirty++] = port;
-	b->pkts[b->n++] = m;
 }
 
 /*
@@ -341,6 +348,10 @@ struct burst_memo {
 	uint32_t out_tci;	/* the encapsulation it leaves with */
 	uint16_t hdr_len;	/* 0: nothing memoized; else 14 or 18 */
 	uint16_t fast_out;
+	/* It left as it came (its TCI on the wire was out_tci): so does
+	 * every frame that hits, since the header bytes compared include
+	 * the 802.1Q tag or the EtherType where a tag would be. */
+	bool as_is;
 };
 
 /* Does @m have the memoized frame's header, within its length bound? */
@@ -383,6 +394,21 @@ memo_set(struct burst_memo *memo, const struct rte_mbuf *m, uint32_t hdr_size,
 	memo->max_len = max_len;
 	memo->out_tci = out_tci;
 	memo->fast_out = out;
+	memo->as_is = wire_tci(m) == out_tci;
+}
+
+/*
+ * The fast path of a burst: @m hits the memo and leaves unchanged. Queues it
+ * and returns true; false leaves @m to input_one().
+ */
+static inline bool
+memo_forward(struct vsw_pmd *pmd, const struct burst_memo *memo, struct rte_mbuf *m)
+{
+	/* A full batch: input_one() counts the drop. */
+	if (!memo->as_is || !memo_hit(memo, m) || !tx_try(pmd, memo->fast_out, m))
+		return false;
+	pmd->pmd.forwarded++;
+	return true;
 }
 
 /* Encapsulate @m with @out_tci and queue it on @out (one known port). */
@@ -1084,7 +1110,7 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		if (fb.table != NULL)
 			input_flow(pmd, &fb, pkts[i]);
-		else
+		else if (!memo_forward(pmd, &memo, pkts[i]))
 			input_one(pmd, snap, br_id, in_port, pkts[i], fdb, &memo);
 	}
 }

@@ -18,7 +18,8 @@ ep_loopback_setup() {
 	ctl add-port br0 vh1 type=vhost-user path="$EP_TMP/vh1.sock"
 }
 
-# ep_sample: print "tx_packets busy_cycles pmd_packets time" of the switch now.
+# ep_sample: print "tx_packets busy_cycles pmd_packets time burst_cycles" of
+# the switch now.
 ep_sample() {
 	local ports pmds
 	ports=$(ctl --json port-stats)
@@ -29,13 +30,15 @@ p = json.loads(sys.argv[1]); m = json.loads(sys.argv[2])
 tx = sum(x["tx_packets"] for x in p["ports"] if x["name"] in ("vh0", "vh1"))
 busy = sum(x["busy_cycles"] for x in m["pmds"])
 pk = sum(x["packets"] for x in m["pmds"])
-print(tx, busy, pk, time.time())
+burst = sum(x["burst_cycles"] for x in m["pmds"])
+print(tx, busy, pk, time.time(), burst)
 PY
 }
 
-# ep_loopback_run SECONDS FRAME_SIZE: run traffic; print "MPPS CYCLES_PER_PACKET"
-# where MPPS is what the switch forwarded (both directions) per second,
-# measured after a 2 s warm-up.
+# ep_loopback_run SECONDS FRAME_SIZE: run traffic; print "MPPS CYCLES_PER_PACKET
+# BURST_CYCLES_PER_PACKET" where MPPS is what the switch forwarded (both
+# directions) per second, measured after a 2 s warm-up, and the cycles are the
+# PMD's busy and burst cycles per packet (docs/rpc.md, pmd.stats).
 ep_loopback_run() {
 	local secs=$1 size=$2 s0 s1
 	EP_TESTPMD_VDEV_EXTRA=",queue_size=1024${EP_LOOPBACK_VDEV_EXTRA:-}" ep_testpmd "gen$size" \
@@ -54,6 +57,7 @@ import sys
 a = [float(x) for x in sys.argv[1].split()]; b = [float(x) for x in sys.argv[2].split()]
 mpps = (b[0] - a[0]) / (b[3] - a[3]) / 1e6
 cpp = (b[1] - a[1]) / max(1.0, b[2] - a[2])
-print("%.3f %.1f" % (mpps, cpp))
+bpp = (b[4] - a[4]) / max(1.0, b[2] - a[2])
+print("%.3f %.1f %.1f" % (mpps, cpp, bpp))
 PY
 }

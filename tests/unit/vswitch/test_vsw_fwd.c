@@ -852,6 +852,36 @@ test_batch_limits(void **state)
 	assert_int_equal(all_drops(), VSW_BURST);
 }
 
+/* The burst memo's fast path respects the batch limit too: a known unicast
+ * flow, two bursts without a flush between. */
+static void
+test_memo_batch_full(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb);
+	struct rte_mbuf *pkts[VSW_BURST];
+	unsigned int i, round;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	input1(2, frame(&bcast, &b, -1, 46));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	pmd.pmd.forwarded = 0;
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < VSW_BURST; i++)
+			pkts[i] = frame(&b, &a, -1, 46);
+		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+	}
+	check_tx((const int[]){ 1, 2, -1 }, (const int[]){ 0, VSW_BURST });
+	/* forwarded counts decisions; the second burst's are tx_full drops */
+	assert_int_equal(pmd.pmd.forwarded, 2 * VSW_BURST);
+	assert_int_equal(drops(2, VSW_DROP_TX_FULL), VSW_BURST);
+	assert_int_equal(all_drops(), VSW_BURST);
+	for (i = 0; i < VSW_BURST; i++)
+		check_frame(pmd.tx[2].pkts[i], &b, &a, -1, 46);
+}
+
 static void
 test_learn_ring_full(void **state)
 {
@@ -918,6 +948,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_memo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memo_batch_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_ring_full, setup, teardown),
 	};
 
