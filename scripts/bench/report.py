@@ -112,6 +112,32 @@ def ratios_of(summary, samples, key, skey, sizes):
     return ratios
 
 
+def target_lines(summary, ratios):
+    """Issue #5's 64-byte targets against this run: one line each, with the
+    figure, the bound and met/MISSED; [] without a 64 B edgeplane sample."""
+    e = summary.get("edgeplane", {}).get("64")
+    if not e:
+        return []
+    r = ratios.get("64", {})
+    out = []
+
+    def line(what, value, bound, ok, fmt):
+        if value is None:
+            out.append("%-44s %10s   (not measured)" % (what, "-"))
+        else:
+            out.append("%-44s %10s   %s %s: %s" % (what, fmt % value, "<=" if ok == "le" else ">=",
+                                                   fmt % bound,
+                                                   "met" if (value <= bound if ok == "le"
+                                                             else value >= bound) else "MISSED"))
+    for o, bound in (("ovs-normal", 1.3), ("limit", 0.9)):
+        k = "edgeplane/%s (median of per-window ratios)" % o
+        line("Mpps edgeplane/%s (per-window median)" % o, r.get(k), bound, "ge", "%.2fx")
+    line("busy cycles/pkt (median)", e.get("cycles_per_packet_median"), 150, "le", "%.0f")
+    line("burst cycles/pkt (median; testpmd's measure)",
+         e.get("burst_cycles_per_packet_median"), 150, "le", "%.0f")
+    return out
+
+
 def print_ratios(r):
     for k, v in r.items():
         if "per-window" not in k:
@@ -201,6 +227,8 @@ def report_mpps(args, samples):
             clean = [s for s in ss
                      if (s.get("dut_cpu") or 0) >= CLEAN and (s.get("gen_cpu") or 0) >= CLEAN]
             cpps = [s.get("cycles_per_packet") for s in ss if s.get("cycles_per_packet")]
+            bpps = [s.get("burst_cycles_per_packet") for s in ss
+                    if s.get("burst_cycles_per_packet")]
             summary[d][str(z)] = {
                 "n": len(ss),
                 "mpps_median": median(mp),
@@ -213,6 +241,8 @@ def report_mpps(args, samples):
                 "cycles_per_packet_median": median(cpps),
                 # preemption only ever adds cycles: the minimum is the least disturbed
                 "cycles_per_packet_min": min(cpps) if cpps else None,
+                "burst_cycles_per_packet_median": median(bpps),
+                "burst_cycles_per_packet_min": min(bpps) if bpps else None,
                 "clean_n": len(clean),
                 "clean_mpps_median": median([s["mpps"] for s in clean]),
                 "clean_cycles_per_packet_median": median(
@@ -223,9 +253,9 @@ def report_mpps(args, samples):
     ratios = ratios_of(summary, samples, "mpps_median", "mpps", sizes)
 
     # Table.
-    hdr = "%-6s %-16s %2s %8s %17s %7s %8s %8s %8s %8s %12s" % (
-        "FRAME", "DUT", "N", "MPPS", "(min..max)", "GBPS", "CYC/PKT", "(min)", "DUT-CPU",
-        "GEN-CPU", "CLEAN(n)")
+    hdr = "%-6s %-16s %2s %8s %17s %7s %8s %6s %9s %6s %8s %8s %12s" % (
+        "FRAME", "DUT", "N", "MPPS", "(min..max)", "GBPS", "CYC/PKT", "(min)", "BURST-CYC",
+        "(min)", "DUT-CPU", "GEN-CPU", "CLEAN(n)")
     print(hdr)
     print("-" * len(hdr))
     for z in sizes:
@@ -234,34 +264,51 @@ def report_mpps(args, samples):
             if not x:
                 continue
             cpp, cmin = x["cycles_per_packet_median"], x["cycles_per_packet_min"]
-            print("%-6d %-16s %2d %8.3f %17s %7.2f %8s %8s %8s %8s %12s" % (
+            bpp, bmin = (x.get("burst_cycles_per_packet_median"),
+                         x.get("burst_cycles_per_packet_min"))
+            print("%-6d %-16s %2d %8.3f %17s %7.2f %8s %6s %9s %6s %8s %8s %12s" % (
                 z, d, x["n"], x["mpps_median"], "(%.3f..%.3f)" % (x["mpps_min"], x["mpps_max"]),
                 x["gbps_median"], "%.0f" % cpp if cpp is not None else "-",
                 "%.0f" % cmin if cmin is not None else "-",
+                "%.0f" % bpp if bpp is not None else "-",
+                "%.0f" % bmin if bmin is not None else "-",
                 x["dut_cpu_median"], x["gen_cpu_median"],
                 "%.3f (%d)" % (x["clean_mpps_median"], x["clean_n"]) if x["clean_n"] else "- (0)"))
         print_ratios(ratios.get(str(z), {}))
         print()
-    print("medians of %s windows x %s s. DUT-CPU/GEN-CPU: CPUs each process got "
-          "(1.0 = its whole core;\nless = other load on the machine took it). CLEAN: median "
-          "Mpps of the windows where both got >= %.1f (how many)." % (
-              args.windows, args.seconds, CLEAN))
+    print("medians of %s windows x %s s. CYC/PKT: the DUT's busy cycles per packet "
+          "(iterations that\nreceived packets; OVS's processing cycles). BURST-CYC: rx call to "
+          "end of tx of bursts\nthat got packets (testpmd --record-core-cycles; limit's own "
+          "figure). DUT-CPU/GEN-CPU:\nCPUs each process got (1.0 = its whole core; less = "
+          "other load on the machine took it).\nCLEAN: median Mpps of the windows where both "
+          "got >= %.1f (how many)." % (args.windows, args.seconds, CLEAN))
+    targets = target_lines(summary, ratios)
+    if targets:
+        print()
+        print("targets (issue #5, 64 B, L2 learning):")
+        for t in targets:
+            print("  " + t)
 
     # The same as a Markdown table (for docs/performance.md).
-    md = ["| frame | DUT | windows | Mpps median (min..max) | cycles/pkt median (min) "
-          "| DUT CPU | gen CPU |",
-          "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    md = ["| frame | DUT | windows | Mpps median (min..max) | busy cycles/pkt median (min) "
+          "| burst cycles/pkt median (min) | DUT CPU | gen CPU |",
+          "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for z in sizes:
         for d in duts:
             x = summary[d].get(str(z))
             if not x:
                 continue
             cpp, cmin = x["cycles_per_packet_median"], x["cycles_per_packet_min"]
-            md.append("| %d | %s | %d | %.3f (%.3f..%.3f) | %s | %s | %s |" % (
+            bpp, bmin = (x.get("burst_cycles_per_packet_median"),
+                         x.get("burst_cycles_per_packet_min"))
+            md.append("| %d | %s | %d | %.3f (%.3f..%.3f) | %s | %s | %s | %s |" % (
                 z, d, x["n"], x["mpps_median"], x["mpps_min"], x["mpps_max"],
                 "%.0f (%.0f)" % (cpp, cmin) if cpp is not None else "-",
+                "%.0f (%.0f)" % (bpp, bmin) if bpp is not None else "-",
                 x["dut_cpu_median"], x["gen_cpu_median"]))
     md += md_ratios(ratios, sizes)
+    if targets:
+        md += ["", "Targets at 64 B (L2 learning):", ""] + ["- " + t for t in targets]
 
     return summary, ratios, md, (args, "mpps", sizes,
          "# size, then per DUT: median min max Mpps; DUTs: " + " ".join(duts),

@@ -110,9 +110,13 @@ bench_gen_wait_flowing() {
 # ---------------------------------------------------------------- DUTs
 # Each DUT has bench_<dut>_start TAG DIR (vhost-user server sockets at
 # DIR/vh0.sock and DIR/vh1.sock, returns when they exist),
-# bench_<dut>_sample (prints "RX_PACKETS BUSY_CYCLES" of its PMD now, or
-# "- -" when it can only report at the end), bench_<dut>_stop, and
-# bench_<dut>_final (prints "CYCLES_PER_PACKET" or "-" after stop).
+# bench_<dut>_sample (prints "RX_PACKETS BUSY_CYCLES [BURST_CYCLES]" of its
+# PMD now, or "- -" when it can only report at the end), bench_<dut>_stop,
+# and bench_<dut>_final (prints testpmd's "CYCLES_PER_PACKET" or "-" after
+# stop). Busy cycles are those of poll-loop iterations that received packets
+# (OVS's "processing cycles"); burst cycles count from each rx call that
+# returned packets to the end of their tx, as dpdk-testpmd
+# --record-core-cycles does (docs/rpc.md, pmd.stats).
 
 # edgeplane: the L2 learning bridge of scripts/lib/loopback.sh; with
 # BENCH_EP_FLOWS=inport, flow rules in_port=vh0 -> vh1 and back instead
@@ -136,7 +140,8 @@ bench_edgeplane_sample() {
 	ctl --json pmd-stats | python3 -c '
 import json, sys
 m = json.load(sys.stdin)
-print(sum(x["packets"] for x in m["pmds"]), sum(x["busy_cycles"] for x in m["pmds"]))'
+print(sum(x["packets"] for x in m["pmds"]), sum(x["busy_cycles"] for x in m["pmds"]),
+      sum(x["burst_cycles"] for x in m["pmds"]))'
 }
 bench_edgeplane_stop() {
 	bench_forget "$BENCH_DUT_PID"
@@ -333,8 +338,10 @@ bench_mpps_window() {
 # bench_measure DUT SIZE SECONDS TAG: one measurement (after waiting up to
 # $BENCH_QUIET_WAIT s for a quiet machine); prints one JSON object: dut, size,
 # mpps (generator, window mean), mpps_per_second, dut_mpps (DUT's own rx
-# count), cycles_per_packet (DUT's busy cycles / packets), dut_cpu and gen_cpu
-# (CPUs each got during the window), idle_before; null where unknown.
+# count), cycles_per_packet (DUT's busy cycles / packets: edgeplane, OVS),
+# burst_cycles_per_packet (edgeplane's burst cycles, testpmd's own figure for
+# limit), dut_cpu and gen_cpu (CPUs each got during the window), idle_before;
+# null where unknown.
 # Returns non-zero (after cleaning up) if anything failed.
 bench_measure() {
 	local dut=$1 size=$2 secs=$3 tag=$4
@@ -348,18 +355,21 @@ import json, sys
 dut, size, mpps, s0, s1, t0, t1, final, c0, c1, hz, series, idle = sys.argv[1:]
 a, b = s0.split(), s1.split()
 wall = float(t1) - float(t0)
-dut_mpps = cpp = None
+dut_mpps = cpp = bpp = None
 if "-" not in a + b:
     pk = int(b[0]) - int(a[0]); cy = int(b[1]) - int(a[1])
     dut_mpps = round(pk / wall / 1e6, 4)
     cpp = round(cy / pk, 1) if pk > 0 else None
+    if len(a) > 2 and len(b) > 2 and pk > 0:
+        bpp = round((int(b[2]) - int(a[2])) / pk, 1)
 if final != "-":
-    cpp = float(final)
+    bpp = float(final)
 # CPU each process got during the window, in CPUs (1.0 = a whole core): both
 # busy-poll, so less than ~1.0 means other work on the machine took its core.
 cpu = [(int(y) - int(x)) / int(hz) / wall for x, y in zip(c0.split(), c1.split())]
 print(json.dumps({"dut": dut, "size": int(size), "mpps": float(mpps),
                   "dut_mpps": dut_mpps, "cycles_per_packet": cpp,
+                  "burst_cycles_per_packet": bpp,
                   "dut_cpu": round(cpu[0], 2), "gen_cpu": round(cpu[1], 2),
                   "idle_before": float(idle),
                   "mpps_per_second": [float(x) for x in series.split()]}))
