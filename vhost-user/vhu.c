@@ -115,6 +115,24 @@ update_txq_map(struct vhu_port *p)
 	__atomic_store_n(&p->n_txq, n, __ATOMIC_RELEASE);
 }
 
+/*
+ * We poll: tell the guest not to kick us (an eventfd write per batch it
+ * queues, i.e. a system call in a DPDK guest and a VM exit in a kernel one).
+ * rte_vhost keeps the setting for a ring that is not ready yet and applies it
+ * when the ring is. Guests that ignore the hint still work: kicks are unread.
+ * Only from new_device: rte_vhost calls vring_state_changed with the ring's
+ * lock held, which this call takes too.
+ */
+static void
+disable_kicks(int vid, uint16_t vring)
+{
+	int ret = rte_vhost_enable_guest_notification(vid, vring, 0);
+
+	if (ret != 0)
+		VHU_LOG(DEBUG, "device %d vring %u: cannot disable guest notifications: %d", vid,
+			vring, ret);
+}
+
 static int
 new_device(int vid)
 {
@@ -132,6 +150,8 @@ new_device(int vid)
 	if (nr > p->max_queues * 2)
 		nr = p->max_queues * 2;
 	p->n_vrings = nr;
+	for (uint16_t q = 0; q < nr; q++)
+		disable_kicks(vid, q);
 	update_txq_map(p);
 	p->connects++;
 	/* Release: queue state above is visible before the vid. */

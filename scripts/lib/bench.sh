@@ -27,24 +27,6 @@ BENCH_GEN_SECS_WARMUP=${BENCH_GEN_SECS_WARMUP:-2}
 BENCH_OVS_VSWITCHD=${BENCH_OVS_VSWITCHD:-/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk}
 BENCH_OVS_SCHEMA=${BENCH_OVS_SCHEMA:-/usr/share/openvswitch/vswitch.ovsschema}
 
-# bench_forget PID: stop PID (SIGTERM, then SIGKILL) and drop it from EP_PIDS
-# so that ep_cleanup never signals a PID that may since have been reused.
-bench_forget() {
-	local pid=$1 i keep=()
-	[ -n "$pid" ] || return 0
-	ep_stop "$pid" 10
-	for i in "${EP_PIDS[@]}"; do
-		[ "$i" = "$pid" ] || keep+=("$i")
-	done
-	EP_PIDS=("${keep[@]}")
-}
-
-# bench_rm_prefix PREFIX: remove a stopped DPDK process's hugepage and runtime files.
-bench_rm_prefix() {
-	[ -n "$1" ] || return 0
-	rm -rf /dev/hugepages/"$1"* /var/run/dpdk/"$1" 2>/dev/null || true
-}
-
 # ---------------------------------------------------------------- generator
 
 # bench_gen_start TAG SIZE DIR: start the generator against DIR/vh0.sock and
@@ -62,8 +44,8 @@ bench_gen_start() {
 }
 
 bench_gen_stop() {
-	bench_forget "$BENCH_GEN_PID"
-	bench_rm_prefix "$BENCH_GEN_PREFIX"
+	ep_forget "$BENCH_GEN_PID"
+	ep_rm_prefix "$BENCH_GEN_PREFIX"
 }
 
 # bench_gen_blocks LOG: print "N LAST_PPS": how many complete per-second stats
@@ -144,8 +126,8 @@ print(sum(x["packets"] for x in m["pmds"]), sum(x["busy_cycles"] for x in m["pmd
       sum(x["burst_cycles"] for x in m["pmds"]))'
 }
 bench_edgeplane_stop() {
-	bench_forget "$BENCH_DUT_PID"
-	bench_rm_prefix "$BENCH_DUT_PREFIX"
+	ep_forget "$BENCH_DUT_PID"
+	ep_rm_prefix "$BENCH_DUT_PREFIX"
 	rm -f "$EP_TMP/vswitchd.json"
 }
 bench_edgeplane_final() { echo -; }
@@ -213,9 +195,9 @@ for blk in re.split(r"\n(?=\S)", txt):
 print(pk, cy)'
 }
 bench_ovs_stop() {
-	bench_forget "$BENCH_DUT_PID"
-	bench_forget "$BENCH_OVSDB_PID"
-	bench_rm_prefix "$BENCH_DUT_PREFIX"
+	ep_forget "$BENCH_DUT_PID"
+	ep_forget "$BENCH_OVSDB_PID"
+	ep_rm_prefix "$BENCH_DUT_PREFIX"
 	unset OVS_RUNDIR OVS_DBDIR OVS_LOGDIR
 }
 bench_ovs_final() { echo -; }
@@ -240,8 +222,8 @@ bench_limit_start() {
 }
 bench_limit_sample() { echo - -; }
 bench_limit_stop() {
-	bench_forget "$BENCH_DUT_PID"
-	bench_rm_prefix "$BENCH_DUT_PREFIX"
+	ep_forget "$BENCH_DUT_PID"
+	ep_rm_prefix "$BENCH_DUT_PREFIX"
 }
 bench_limit_final() {
 	python3 - "$BENCH_LIMIT_LOG" <<'PY'

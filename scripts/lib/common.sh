@@ -55,6 +55,24 @@ ep_stop() {
 	return 0
 }
 
+# ep_forget PID: ep_stop PID and drop it from EP_PIDS, so that ep_cleanup
+# never signals a PID that may since have been reused.
+ep_forget() {
+	local pid=$1 i keep=()
+	[ -n "$pid" ] || return 0
+	ep_stop "$pid" 10
+	for i in "${EP_PIDS[@]}"; do
+		[ "$i" = "$pid" ] || keep+=("$i")
+	done
+	EP_PIDS=("${keep[@]}")
+}
+
+# ep_rm_prefix PREFIX: remove a stopped DPDK process's hugepage and runtime files.
+ep_rm_prefix() {
+	[ -n "$1" ] || return 0
+	rm -rf /dev/hugepages/"$1"* /var/run/dpdk/"$1" 2>/dev/null || true
+}
+
 ep_cleanup() {
 	local pid p ns
 	for ((i = ${#EP_PIDS[@]} - 1; i >= 0; i--)); do

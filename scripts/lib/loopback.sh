@@ -35,24 +35,31 @@ print(tx, busy, pk, time.time(), burst)
 PY
 }
 
-# ep_loopback_run SECONDS FRAME_SIZE: run traffic; print "MPPS CYCLES_PER_PACKET
-# BURST_CYCLES_PER_PACKET" where MPPS is what the switch forwarded (both
-# directions) per second, measured after a 2 s warm-up, and the cycles are the
-# PMD's busy and burst cycles per packet (docs/rpc.md, pmd.stats).
+# ep_loopback_run SECONDS FRAME_SIZE: run traffic; set EP_LR_MPPS, what the
+# switch forwarded (both directions) per second, measured after a 2 s
+# warm-up, and EP_LR_CPP, EP_LR_BPP, the PMD's busy and burst cycles per
+# packet (docs/rpc.md, pmd.stats). Call it in the current shell, not in
+# $(...) or <(...): the generator it starts and stops must stay known to
+# ep_cleanup should the script be interrupted.
 ep_loopback_run() {
-	local secs=$1 size=$2 s0 s1
+	local secs=$1 size=$2 s0 s1 rc=0 r
 	EP_TESTPMD_VDEV_EXTRA=",queue_size=1024${EP_LOOPBACK_VDEV_EXTRA:-}" ep_testpmd "gen$size" \
 		"$EP_TMP/vh0.sock" "$EP_TMP/vh1.sock" -- \
 		--forward-mode=mac --txpkts=$((size - 4)) --burst=256 --tx-first \
 		--rxd=1024 --txd=1024 \
 		--eth-peer=0,02:00:00:00:00:02 --eth-peer=1,02:00:00:00:00:01 --stats-period 1
-	ep_wait_ports_up 30 vh0 vh1 || return 1
-	sleep 2
-	s0=$(ep_sample)
-	sleep "$secs"
-	s1=$(ep_sample)
-	ep_stop "$EP_TESTPMD_PID"
-	python3 - "$s0" "$s1" <<'PY'
+	if ep_wait_ports_up 30 vh0 vh1; then
+		sleep 2
+		s0=$(ep_sample)
+		sleep "$secs"
+		s1=$(ep_sample)
+	else
+		rc=1
+	fi
+	ep_forget "$EP_TESTPMD_PID"
+	ep_rm_prefix "$EP_PREFIX"
+	[ $rc = 0 ] || return 1
+	r=$(python3 - "$s0" "$s1" <<'PY'
 import sys
 a = [float(x) for x in sys.argv[1].split()]; b = [float(x) for x in sys.argv[2].split()]
 mpps = (b[0] - a[0]) / (b[3] - a[3]) / 1e6
@@ -60,4 +67,6 @@ cpp = (b[1] - a[1]) / max(1.0, b[2] - a[2])
 bpp = (b[4] - a[4]) / max(1.0, b[2] - a[2])
 print("%.3f %.1f %.1f" % (mpps, cpp, bpp))
 PY
+) || return 1
+	read -r EP_LR_MPPS EP_LR_CPP EP_LR_BPP <<<"$r"
 }
