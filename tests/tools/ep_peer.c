@@ -39,7 +39,9 @@
  * port P N times while the sends run (the switch sees N device
  * destroy/new cycles); P sends nothing meanwhile. --src-macs N rotates the
  * source MAC of every sent frame over N addresses 02:01:PP:xx:xx:xx (FDB
- * scale tests).
+ * scale tests); a send whose DST is macs:Q sends frame k (of N) to port Q's
+ * address k, so that after a first round every destination is a learned
+ * unicast one (scripts/bench/scale's traffic mixes).
  *
  * --ip makes the --send before it an IPv4 flow: ethertype 0x0800, an IPv4
  * header (TTL default 64, valid checksum), a UDP (8 bytes) or TCP (20 bytes)
@@ -97,6 +99,7 @@ struct send_spec {
 	uint16_t port;
 	uint64_t count;		/* 0 with --duration: until time runs out */
 	struct rte_ether_addr dst;
+	int dst_set;		/* >= 0: DST macs:Q, rotate over port Q's --src-macs set */
 	int vlan;		/* -1: untagged */
 	uint16_t len;		/* frame length without CRC */
 	struct ip_spec ip;	/* --ip: an IPv4 flow */
@@ -216,6 +219,18 @@ on_signal(int sig)
 	quit = 1;
 }
 
+/* 02:01:<port>:<index, 24 bits>: the --src-macs set of a port. */
+static void
+set_mac(struct rte_ether_addr *a, unsigned int port, uint32_t k)
+{
+	a->addr_bytes[0] = 0x02;
+	a->addr_bytes[1] = 0x01;
+	a->addr_bytes[2] = (uint8_t)port;
+	a->addr_bytes[3] = (uint8_t)(k >> 16);
+	a->addr_bytes[4] = (uint8_t)(k >> 8);
+	a->addr_bytes[5] = (uint8_t)k;
+}
+
 static int
 parse_send(const char *arg, struct send_spec *s)
 {
@@ -224,6 +239,7 @@ parse_send(const char *arg, struct send_spec *s)
 
 	memset(s, 0, sizeof(*s));
 	memset(&s->dst, 0xff, sizeof(s->dst));
+	s->dst_set = -1;
 	s->vlan = -1;
 	s->len = 60;
 	snprintf(buf, sizeof(buf), "%s", arg);
@@ -236,6 +252,16 @@ parse_send(const char *arg, struct send_spec *s)
 			s->count = strtoull(tok, NULL, 10);
 			break;
 		case 2:
+			if (strncmp(tok, "macs", 4) == 0 && tok[4] == '\0') {
+				/* "macs" then the port: DST macs:Q is two fields. */
+				tok = strtok_r(NULL, ":", &save);
+				if (tok == NULL || tok[0] < '0' || tok[0] > '9')
+					return -EINVAL;
+				s->dst_set = atoi(tok);
+				if (s->dst_set > 255)
+					return -EINVAL;
+				break;
+			}
 			/* MAC written with '-' separators since ':' splits fields. */
 			for (char *c = tok; *c; c++)
 				if (*c == '-')
@@ -283,17 +309,8 @@ write_frame(uint8_t *frame, uint16_t port, const struct rte_ether_addr *dst, int
 	}
 	eh->dst_addr = *dst;
 	eh->src_addr = macs[port];
-	if (n_src_macs != 0) {
-		/* 02:01:<port>:<index, 24 bits>: many distinct sources to learn. */
-		uint32_t k = (uint32_t)(seq % n_src_macs);
-
-		eh->src_addr.addr_bytes[0] = 0x02;
-		eh->src_addr.addr_bytes[1] = 0x01;
-		eh->src_addr.addr_bytes[2] = (uint8_t)port;
-		eh->src_addr.addr_bytes[3] = (uint8_t)(k >> 16);
-		eh->src_addr.addr_bytes[4] = (uint8_t)(k >> 8);
-		eh->src_addr.addr_bytes[5] = (uint8_t)k;
-	}
+	if (n_src_macs != 0)
+		set_mac(&eh->src_addr, port, (uint32_t)(seq % n_src_macs));
 	if (vlan >= 0) {
 		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
 
@@ -410,7 +427,12 @@ build_burst(struct rte_mempool *mp, unsigned int i, struct rte_mbuf **burst, uin
 
 	if (!t->on) {
 		for (k = 0; k < n; k++) {
-			burst[k] = build_frame(mp, s->port, &s->dst, s->vlan, s->len, (*seq)++, &s->ip);
+			struct rte_ether_addr dst = s->dst;
+
+			/* Frame k of port P goes from P's MAC k to Q's MAC k. */
+			if (s->dst_set >= 0 && n_src_macs != 0)
+				set_mac(&dst, (unsigned int)s->dst_set, (uint32_t)(*seq % n_src_macs));
+			burst[k] = build_frame(mp, s->port, &dst, s->vlan, s->len, (*seq)++, &s->ip);
 			if (burst[k] == NULL)
 				break;
 		}
@@ -757,6 +779,11 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	for (unsigned int i = 0; i < n_sends; i++)
+		if (sends[i].dst_set >= 0 && n_src_macs == 0) {
+			fprintf(stderr, "ep-peer: a send to macs:Q needs --src-macs N\n");
+			return 2;
+		}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
