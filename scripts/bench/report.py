@@ -121,20 +121,19 @@ def target_lines(summary, ratios):
     r = ratios.get("64", {})
     out = []
 
-    def line(what, value, bound, ok, fmt):
+    def line(what, value, op, bound, fmt):
         if value is None:
             out.append("%-44s %10s   (not measured)" % (what, "-"))
-        else:
-            out.append("%-44s %10s   %s %s: %s" % (what, fmt % value, "<=" if ok == "le" else ">=",
-                                                   fmt % bound,
-                                                   "met" if (value <= bound if ok == "le"
-                                                             else value >= bound) else "MISSED"))
+            return
+        met = value <= bound if op == "<=" else value >= bound
+        out.append("%-44s %10s   %s %s: %s" % (what, fmt % value, op, fmt % bound,
+                                               "met" if met else "MISSED"))
     for o, bound in (("ovs-normal", 1.3), ("limit", 0.9)):
         k = "edgeplane/%s (median of per-window ratios)" % o
-        line("Mpps edgeplane/%s (per-window median)" % o, r.get(k), bound, "ge", "%.2fx")
-    line("busy cycles/pkt (median)", e.get("cycles_per_packet_median"), 150, "le", "%.0f")
+        line("Mpps edgeplane/%s (per-window median)" % o, r.get(k), ">=", bound, "%.2fx")
+    line("busy cycles/pkt (median)", e.get("cycles_per_packet_median"), "<=", 150, "%.0f")
     line("burst cycles/pkt (median; testpmd's measure)",
-         e.get("burst_cycles_per_packet_median"), 150, "le", "%.0f")
+         e.get("burst_cycles_per_packet_median"), "<=", 150, "%.0f")
     return out
 
 

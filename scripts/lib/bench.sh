@@ -119,11 +119,9 @@ bench_edgeplane_start() {
 	ep_wait_socket "$dir/vh1.sock" 10
 }
 bench_edgeplane_sample() {
-	ctl --json pmd-stats | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-print(sum(x["packets"] for x in m["pmds"]), sum(x["busy_cycles"] for x in m["pmds"]),
-      sum(x["burst_cycles"] for x in m["pmds"]))'
+	local s
+	read -r -a s < <(ep_sample)	# tx busy packets time burst
+	echo "${s[2]} ${s[1]} ${s[4]}"
 }
 bench_edgeplane_stop() {
 	ep_forget "$BENCH_DUT_PID"

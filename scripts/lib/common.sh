@@ -84,7 +84,7 @@ ep_cleanup() {
 	done
 	EP_NETNS=()
 	for p in "${EP_PREFIXES[@]}"; do
-		rm -rf /dev/hugepages/"$p"* /var/run/dpdk/"$p" 2>/dev/null
+		ep_rm_prefix "$p"
 	done
 	if [ -n "$EP_TMP" ] && [ -d "$EP_TMP" ] && [ -z "${EP_KEEP_TMP:-}" ]; then
 		rm -rf "$EP_TMP"
@@ -171,7 +171,7 @@ ep_peer() {
 	timeout 120 "$EP_PEER" --no-pci --file-prefix "$EP_PREFIX" -m 128 --single-file-segments \
 		-l 0 --log-level='*:warning' "${vdevs[@]}" -- "$@" 2>"$EP_TMP/$name.err" || rc=$?
 	# Called in $(...) too, where ep_cleanup never sees the prefix: clean here.
-	rm -rf /dev/hugepages/"$EP_PREFIX"* /var/run/dpdk/"$EP_PREFIX"
+	ep_rm_prefix "$EP_PREFIX"
 	return $rc
 }
 

@@ -59,7 +59,15 @@ ep_loopback_run() {
 	ep_forget "$EP_TESTPMD_PID"
 	ep_rm_prefix "$EP_PREFIX"
 	[ $rc = 0 ] || return 1
-	r=$(python3 - "$s0" "$s1" <<'PY'
+	ep_sample_rates "$s0" "$s1"
+}
+
+# ep_sample_rates S0 S1: from two ep_sample lines, set EP_LR_MPPS (vh0 + vh1
+# tx per second between them), EP_LR_CPP and EP_LR_BPP (busy and burst
+# cycles per packet the PMDs received).
+ep_sample_rates() {
+	local r
+	r=$(python3 - "$1" "$2" <<'PY'
 import sys
 a = [float(x) for x in sys.argv[1].split()]; b = [float(x) for x in sys.argv[2].split()]
 mpps = (b[0] - a[0]) / (b[3] - a[3]) / 1e6
