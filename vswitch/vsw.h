@@ -207,6 +207,38 @@ bool vsw_fdb_learn(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16
 		   uint16_t port, uint32_t now);
 
 /**
+ * A key of the FDB as vsw_fdb_bulk() takes it: 16 bytes, compared whole
+ * (rte_hash compares 16-byte keys with one SSE compare). @p pad must be 0.
+ */
+struct vsw_fdb_key {
+	struct rte_ether_addr mac;
+	uint16_t vlan;
+	uint64_t pad;
+};
+
+/** Most sources, and most destinations, one vsw_fdb_bulk() call takes. */
+#define VSW_FDB_BULK_MAX 32
+
+/** What one vsw_fdb_bulk() call did about its sources. */
+struct vsw_fdb_bulk_result {
+	uint32_t queued;	/**< learn requests enqueued */
+	uint32_t ring_full;	/**< learn requests lost to a full ring (counted) */
+};
+
+/**
+ * Fast path, one burst at a time: vsw_fdb_learn() for each of the @p n_src
+ * sources @p src seen on @p port at @p now, and vsw_fdb_lookup() of each of
+ * the @p n_dst destinations @p dst into @p out (a port or VSW_PORT_NONE).
+ * Same results as those calls one by one; the table's memory is read for all
+ * keys at once (rte_hash_lookup_bulk, then prefetched entries), so that its
+ * cache misses overlap when the table is larger than the cache. At most
+ * VSW_FDB_BULK_MAX of each; @p res may be NULL.
+ */
+void vsw_fdb_bulk(struct vsw_fdb *fdb, const struct vsw_fdb_key *src, unsigned int n_src,
+		  uint16_t port, uint32_t now, const struct vsw_fdb_key *dst, unsigned int n_dst,
+		  uint16_t *out, struct vsw_fdb_bulk_result *res);
+
+/**
  * Control thread: drain learn requests (inserting new entries and moving
  * existing dynamic ones), then remove dynamic entries not seen for more than
  * @p aging seconds at time @p now. Static entries never move or age.
@@ -666,6 +698,9 @@ struct vsw_pmd {
 	 * read by vsw_egress() so that a port never gets its own frames
 	 * mirrored back). */
 	uint16_t in_port;
+	/** Per input port: its last burst had many distinct addresses, so
+	 * the next one takes the bulk L2 path (vsw_fwd.c). */
+	bool l2_spread[VSW_MAX_PORTS];
 } __rte_cache_aligned;
 
 /** Entries of the per-PMD exact-match cache (a power of two). */

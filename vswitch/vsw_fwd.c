@@ -352,6 +352,7 @@ struct burst_memo {
 	 * every frame that hits, since the header bytes compared include
 	 * the 802.1Q tag or the EtherType where a tag would be. */
 	bool as_is;
+	uint16_t misses;	/* frames of the burst that missed the memo */
 };
 
 /* Does @m have the memoized frame's header, within its length bound? */
@@ -425,69 +426,60 @@ forward_one(struct vsw_pmd *pmd, uint16_t in_port, uint16_t out, struct rte_mbuf
 	tx_append(pmd, out, m);
 }
 
-static void
-input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
-	  uint16_t in_port, struct rte_mbuf *m, struct vsw_fdb *fdb, struct burst_memo *memo)
-{
-	const struct vsw_port_info *in_pi = &snap->ports[in_port];
-	const struct vsw_port_info *out_pi;
-	const struct rte_ether_hdr *eh;
-	enum vsw_learn_result lr;
-	uint32_t hdr_size, l3_size, out_tci;
-	uint16_t vid = 0, tci = 0, vlan, out;
+/* What the L2 path knows of a frame before the FDB (l2_parse()). */
+struct l2_frame {
+	uint32_t hdr_size;	/* 14, or 18 with an 802.1Q tag */
+	uint32_t l3_size;	/* the frame past its Ethernet header */
+	uint16_t vlan;		/* its VLAN in the bridge */
+	uint16_t tci;		/* the tag it would leave with: vlan and its PCP/DEI */
+};
 
-	if (memo_hit(memo, m)) {
-		forward_one(pmd, in_port, memo->fast_out, m, memo->out_tci);
-		return;
-	}
-	if (unlikely(rte_pktmbuf_data_len(m) < HDR_SIZE_ETH)) {
-		drop(pmd, in_port, VSW_DROP_MALFORMED, m);
-		return;
-	}
+/*
+ * Parse @m for the L2 path of input port @in_pi: Ethernet header, 802.1Q
+ * tag, the port's VLAN rule, its MTU. Returns VSW_DROP_MAX and fills @f when
+ * the frame goes on, else the drop reason.
+ */
+static inline enum vsw_drop
+l2_parse(const struct vsw_port_info *in_pi, const struct rte_mbuf *m, struct l2_frame *f)
+{
+	const struct rte_ether_hdr *eh;
+	uint16_t vid = 0, tci = 0;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < HDR_SIZE_ETH))
+		return VSW_DROP_MALFORMED;
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	hdr_size = HDR_SIZE_ETH;
+	f->hdr_size = HDR_SIZE_ETH;
 	if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
-		if (unlikely(rte_pktmbuf_data_len(m) < HDR_SIZE_ETH + HDR_SIZE_VLAN)) {
-			drop(pmd, in_port, VSW_DROP_MALFORMED, m);
-			return;
-		}
+		if (unlikely(rte_pktmbuf_data_len(m) < HDR_SIZE_ETH + HDR_SIZE_VLAN))
+			return VSW_DROP_MALFORMED;
 		tci = rte_be_to_cpu_16(((const struct rte_vlan_hdr *)(eh + 1))->vlan_tci);
 		vid = tci & VID_MASK;	/* VID 0: priority tag, counts as untagged */
-		hdr_size += HDR_SIZE_VLAN;
+		f->hdr_size += HDR_SIZE_VLAN;
 	}
-	if (unlikely(!ingress_vlan(in_pi, vid, &vlan))) {
-		drop(pmd, in_port, VSW_DROP_VLAN_VIOLATION, m);
-		return;
-	}
+	if (unlikely(!ingress_vlan(in_pi, vid, &f->vlan)))
+		return VSW_DROP_VLAN_VIOLATION;
 	/* Egress TCI: the VLAN with the priority bits the frame came with. */
-	tci = (uint16_t)((tci & ~VID_MASK) | vlan);
-	l3_size = rte_pktmbuf_pkt_len(m) - hdr_size;
-	if (unlikely(in_pi->mtu != 0 && l3_size > in_pi->mtu)) {
-		/* Above the input port's MTU: dropped, never truncated. */
-		drop(pmd, in_port, VSW_DROP_OVERSIZE, m);
-		return;
-	}
+	f->tci = (uint16_t)((tci & ~VID_MASK) | f->vlan);
+	f->l3_size = rte_pktmbuf_pkt_len(m) - f->hdr_size;
+	/* Above the input port's MTU: dropped, never truncated. */
+	if (unlikely(in_pi->mtu != 0 && f->l3_size > in_pi->mtu))
+		return VSW_DROP_OVERSIZE;
+	return VSW_DROP_MAX;
+}
 
-	if (vlan != memo->src_vlan || !rte_is_same_ether_addr(&eh->src_addr, &memo->src)) {
-		lr = vsw_fdb_learn_req(fdb, &eh->src_addr, vlan, in_port, pmd->now);
-		if (lr == VSW_LEARN_QUEUED)
-			pmd->pmd.learn_requests++;
-		else if (lr == VSW_LEARN_RING_FULL)
-			pmd->pmd.learn_ring_full++;
-		memo->src = eh->src_addr;
-		memo->src_vlan = vlan;
-	}
+/*
+ * The L2 path after the FDB: @m (unicast, parsed into @f) goes to @out, the
+ * port its destination looked up to (VSW_PORT_NONE: unknown, flooded). With
+ * a @memo, a frame forwarded to one port becomes the burst's fast decision.
+ */
+static inline void
+l2_forward(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
+	   uint16_t in_port, struct rte_mbuf *m, const struct l2_frame *f, uint16_t out,
+	   struct burst_memo *memo)
+{
+	const struct vsw_port_info *out_pi;
+	uint32_t out_tci;
 
-	if (rte_is_multicast_ether_addr(&eh->dst_addr)) {
-		flood(pmd, snap, br_id, in_port, m, vlan, tci, l3_size);
-		return;
-	}
-	if (vlan != memo->dst_vlan || !rte_is_same_ether_addr(&eh->dst_addr, &memo->dst)) {
-		memo->out = vsw_fdb_lookup(fdb, &eh->dst_addr, vlan);
-		memo->dst = eh->dst_addr;
-		memo->dst_vlan = vlan;
-	}
-	out = memo->out;
 	if (out == in_port) {
 		drop(pmd, in_port, VSW_DROP_HAIRPIN, m);
 		return;
@@ -495,20 +487,134 @@ input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	if (out >= VSW_MAX_PORTS || !snap->ports[out].in_use ||
 	    snap->ports[out].bridge != br_id) {
 		/* Unknown, or a stale entry of a port gone from the bridge. */
-		flood(pmd, snap, br_id, in_port, m, vlan, tci, l3_size);
+		flood(pmd, snap, br_id, in_port, m, f->vlan, f->tci, f->l3_size);
 		return;
 	}
 	out_pi = &snap->ports[out];
-	if (unlikely(!egress_tci(out_pi, vlan, tci, &out_tci))) {
+	if (unlikely(!egress_tci(out_pi, f->vlan, f->tci, &out_tci))) {
 		drop(pmd, in_port, VSW_DROP_VLAN_VIOLATION, m);
 		return;
 	}
-	if (unlikely(out_pi->mtu != 0 && l3_size > out_pi->mtu)) {
+	if (unlikely(out_pi->mtu != 0 && f->l3_size > out_pi->mtu)) {
 		drop(pmd, out, VSW_DROP_OVERSIZE, m);
 		return;
 	}
-	memo_set(memo, m, hdr_size, in_pi, out_pi, out, out_tci);
+	if (memo != NULL)
+		memo_set(memo, m, f->hdr_size, &snap->ports[in_port], out_pi, out, out_tci);
 	forward_one(pmd, in_port, out, m, out_tci);
+}
+
+static void
+input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
+	  uint16_t in_port, struct rte_mbuf *m, struct vsw_fdb *fdb, struct burst_memo *memo)
+{
+	const struct rte_ether_hdr *eh;
+	enum vsw_learn_result lr;
+	enum vsw_drop why;
+	struct l2_frame f;
+
+	if (memo_hit(memo, m)) {
+		forward_one(pmd, in_port, memo->fast_out, m, memo->out_tci);
+		return;
+	}
+	memo->misses++;
+	why = l2_parse(&snap->ports[in_port], m, &f);
+	if (unlikely(why != VSW_DROP_MAX)) {
+		drop(pmd, in_port, why, m);
+		return;
+	}
+	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (f.vlan != memo->src_vlan || !rte_is_same_ether_addr(&eh->src_addr, &memo->src)) {
+		lr = vsw_fdb_learn_req(fdb, &eh->src_addr, f.vlan, in_port, pmd->now);
+		if (lr == VSW_LEARN_QUEUED)
+			pmd->pmd.learn_requests++;
+		else if (lr == VSW_LEARN_RING_FULL)
+			pmd->pmd.learn_ring_full++;
+		memo->src = eh->src_addr;
+		memo->src_vlan = f.vlan;
+	}
+
+	if (rte_is_multicast_ether_addr(&eh->dst_addr)) {
+		flood(pmd, snap, br_id, in_port, m, f.vlan, f.tci, f.l3_size);
+		return;
+	}
+	if (f.vlan != memo->dst_vlan || !rte_is_same_ether_addr(&eh->dst_addr, &memo->dst)) {
+		memo->out = vsw_fdb_lookup(fdb, &eh->dst_addr, f.vlan);
+		memo->dst = eh->dst_addr;
+		memo->dst_vlan = f.vlan;
+	}
+	l2_forward(pmd, snap, br_id, in_port, m, &f, memo->out, memo);
+}
+
+/* A frame of input_l2_bulk() that l2_parse() refused, or that is a group one. */
+#define BULK_DROPPED UINT8_MAX
+#define BULK_GROUP (UINT8_MAX - 1)
+_Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_GROUP, "bulk indices");
+
+/*
+ * The L2 path for a burst of many addresses (input_one() for each frame, in
+ * the same order, with the same results): parse every frame, then learn
+ * all sources and look up all destinations with one vsw_fdb_bulk() call, so
+ * that the FDB's cache misses overlap, then forward. Runs of equal sources
+ * or destinations take one key. @n <= VSW_BURST. Returns how many distinct
+ * destinations the frames had in a row (runs of equal ones count once).
+ */
+static unsigned int
+input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
+	      uint16_t in_port, struct rte_mbuf **pkts, uint16_t n, struct vsw_fdb *fdb)
+{
+	const struct vsw_port_info *in_pi = &snap->ports[in_port];
+	struct vsw_fdb_key src[VSW_BURST], dst[VSW_BURST];
+	struct vsw_fdb_bulk_result res;
+	struct l2_frame f[VSW_BURST];
+	uint16_t out[VSW_BURST];
+	uint8_t idx[VSW_BURST];		/* dst key of each frame, or BULK_* */
+	uint8_t why[VSW_BURST];
+	const struct rte_ether_hdr *eh;
+	unsigned int n_src = 0, n_dst = 0;
+	uint16_t i;
+
+	/* Only for the compiler, which cannot tell that vsw_fdb_bulk() reads
+	 * n_src and n_dst keys, all written below. */
+	src[0] = (struct vsw_fdb_key){ .pad = 0 };
+	dst[0] = src[0];
+	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		why[i] = (uint8_t)l2_parse(in_pi, pkts[i], &f[i]);
+		if (unlikely(why[i] != VSW_DROP_MAX)) {
+			idx[i] = BULK_DROPPED;
+			continue;
+		}
+		eh = rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
+		if (n_src == 0 || f[i].vlan != src[n_src - 1].vlan ||
+		    !rte_is_same_ether_addr(&eh->src_addr, &src[n_src - 1].mac)) {
+			src[n_src] = (struct vsw_fdb_key){ .mac = eh->src_addr, .vlan = f[i].vlan };
+			n_src++;
+		}
+		if (rte_is_multicast_ether_addr(&eh->dst_addr)) {
+			idx[i] = BULK_GROUP;
+			continue;
+		}
+		if (n_dst == 0 || f[i].vlan != dst[n_dst - 1].vlan ||
+		    !rte_is_same_ether_addr(&eh->dst_addr, &dst[n_dst - 1].mac)) {
+			dst[n_dst] = (struct vsw_fdb_key){ .mac = eh->dst_addr, .vlan = f[i].vlan };
+			n_dst++;
+		}
+		idx[i] = (uint8_t)(n_dst - 1);
+	}
+	vsw_fdb_bulk(fdb, src, n_src, in_port, pmd->now, dst, n_dst, out, &res);
+	pmd->pmd.learn_requests += res.queued;
+	pmd->pmd.learn_ring_full += res.ring_full;
+	for (i = 0; i < n; i++) {
+		if (idx[i] == BULK_DROPPED)
+			drop(pmd, in_port, (enum vsw_drop)why[i], pkts[i]);
+		else if (idx[i] == BULK_GROUP)
+			flood(pmd, snap, br_id, in_port, pkts[i], f[i].vlan, f[i].tci, f[i].l3_size);
+		else
+			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], out[idx[i]], NULL);
+	}
+	return n_dst;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1050,6 +1156,18 @@ vsw_egress(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t port,
 	return n;
 }
 
+/*
+ * Whether a burst of @n frames, @k of which needed their own FDB lookups,
+ * is worth the bulk L2 path: more than one, and more than a quarter of them,
+ * did. The memo makes bursts of a few flows cheaper; the bulk path, bursts
+ * of many.
+ */
+static inline bool
+is_spread(unsigned int k, unsigned int n)
+{
+	return k > 1 && k * 4 > n;
+}
+
 void
 vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port,
 	  struct rte_mbuf **pkts, uint16_t n)
@@ -1105,6 +1223,13 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	if (fb.table == NULL && pmd->l2_spread[in_port]) {
+		/* The last burst of this port had many addresses: so has
+		 * this one, most likely. */
+		pmd->l2_spread[in_port] =
+			is_spread(input_l2_bulk(pmd, snap, br_id, in_port, pkts, n, fdb), n);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
@@ -1113,4 +1238,6 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 		else if (!memo_forward(pmd, &memo, pkts[i]))
 			input_one(pmd, snap, br_id, in_port, pkts[i], fdb, &memo);
 	}
+	if (fb.table == NULL)
+		pmd->l2_spread[in_port] = is_spread(memo.misses, n);
 }

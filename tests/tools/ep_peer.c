@@ -18,7 +18,7 @@
  *
  * --bench (scripts/bench/run-all --zero-loss): one trial of a zero-loss
  * search. Frames are copies of a per-send template (only the sequence number
- * changes; not for --ip or --src-macs), received frames are checked by header
+ * and, with --src-macs, the rotated MACs change; not for --ip), received frames are checked by header
  * only (magic, sender, length), --tx-burst defaults to 32, and a frame the tx
  * ring does not take counts as offered and lost (tx_fail), never retried: on
  * vhost-user a full ring is the switch not keeping up. Without --rate it
@@ -123,7 +123,8 @@ struct peer_payload {
 	uint64_t seq;
 } __attribute__((packed));
 
-/* --bench: a send's frames are copies of this, only the sequence number differs. */
+/* --bench: a send's frames are copies of this; only the sequence number (and
+ * the --src-macs addresses) differ. */
 struct frame_tmpl {
 	bool on;
 	uint16_t len, seq_off;
@@ -410,7 +411,7 @@ prepare_template(struct rte_mempool *mp, unsigned int i)
 	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
 
 	t->len = write_frame(frame, s->port, &s->dst, s->vlan, s->len, 0, &s->ip, &t->seq_off);
-	t->on = m != NULL && n_src_macs == 0 && !s->ip.on && t->len <= rte_pktmbuf_tailroom(m);
+	t->on = m != NULL && !s->ip.on && t->len <= rte_pktmbuf_tailroom(m);
 	rte_pktmbuf_free(m);
 	if (t->on)
 		memcpy(t->data, frame, t->len);
@@ -440,12 +441,24 @@ build_burst(struct rte_mempool *mp, unsigned int i, struct rte_mbuf **burst, uin
 	}
 	if (rte_pktmbuf_alloc_bulk(mp, burst, n) != 0)
 		return 0;
+	/* --src-macs: frame k of the send goes from MAC k % N (and to port
+	 * Q's MAC k % N); one division per burst, as write_frame() would. */
+	uint32_t mk = n_src_macs != 0 ? (uint32_t)(*seq % n_src_macs) : 0;
+
 	for (k = 0; k < n; k++) {
 		uint8_t *d = (uint8_t *)rte_pktmbuf_append(burst[k], t->len);
+		struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
 
 		rte_memcpy(d, t->data, t->len);
 		memcpy(d + t->seq_off, seq, sizeof(*seq));
 		(*seq)++;
+		if (n_src_macs != 0) {
+			set_mac(&eh->src_addr, s->port, mk);
+			if (s->dst_set >= 0)
+				set_mac(&eh->dst_addr, (unsigned int)s->dst_set, mk);
+			if (++mk == n_src_macs)
+				mk = 0;
+		}
 	}
 	return n;
 }

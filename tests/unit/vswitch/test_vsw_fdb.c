@@ -377,6 +377,88 @@ test_ring_and_table_full(void **state)
 	vsw_fdb_free(fdb);
 }
 
+/*
+ * vsw_fdb_bulk() gives what vsw_fdb_learn() and vsw_fdb_lookup() give one
+ * key at a time: lookups, refreshes, requests, group sources ignored, a
+ * static entry never moved, a full ring counted.
+ */
+static void
+test_bulk(void **state)
+{
+	struct vsw_fdb *fdb = mk("bulk", 64);
+	struct vsw_fdb_key src[VSW_FDB_BULK_MAX], dst[VSW_FDB_BULK_MAX];
+	struct vsw_fdb_bulk_result res;
+	uint16_t out[VSW_FDB_BULK_MAX];
+	struct rte_ether_addr m;
+	unsigned int i;
+
+	(void)state;
+	/* 0x01-0x10 on port 1, VLAN 10; 0x20 static on port 3. */
+	for (i = 0; i < 16; i++)
+		src[i] = (struct vsw_fdb_key){ .mac = vsw_test_mac((uint8_t)(i + 1)), .vlan = 10 };
+	vsw_fdb_bulk(fdb, src, 16, 1, T0, NULL, 0, NULL, &res);
+	assert_int_equal(res.queued, 16);
+	assert_int_equal(res.ring_full, 0);
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 16);
+	m = vsw_test_mac(0x20);
+	assert_int_equal(vsw_fdb_add_static(fdb, &m, 10, 3), 0);
+
+	/* Destinations: the 16 known, then unknown ones (other VLAN, other
+	 * MAC), then the static one; 32 keys in all. */
+	for (i = 0; i < VSW_FDB_BULK_MAX; i++) {
+		if (i < 16)
+			dst[i] = src[i];
+		else if (i < 24)
+			dst[i] = (struct vsw_fdb_key){ .mac = src[i - 16].mac, .vlan = 11 };
+		else if (i < 31)
+			dst[i] = (struct vsw_fdb_key){ .mac = vsw_test_mac((uint8_t)(0x40 + i)),
+						       .vlan = 10 };
+		else
+			dst[i] = (struct vsw_fdb_key){ .mac = m, .vlan = 10 };
+	}
+	/* Sources seen on port 2: 0x01 moves, the static one and a group
+	 * address do not, 0x30 is new. */
+	src[0] = (struct vsw_fdb_key){ .mac = vsw_test_mac(1), .vlan = 10 };
+	src[1] = (struct vsw_fdb_key){ .mac = m, .vlan = 10 };
+	src[2] = (struct vsw_fdb_key){ .mac = { .addr_bytes = { 0x01, 0, 0x5e, 0, 0, 1 } },
+				       .vlan = 10 };
+	src[3] = (struct vsw_fdb_key){ .mac = vsw_test_mac(0x30), .vlan = 10 };
+	vsw_fdb_bulk(fdb, src, 4, 2, T0 + 1, dst, VSW_FDB_BULK_MAX, out, &res);
+	for (i = 0; i < VSW_FDB_BULK_MAX; i++) {
+		assert_int_equal(out[i], vsw_fdb_lookup(fdb, &dst[i].mac, dst[i].vlan));
+		assert_int_equal(out[i], i < 16 ? 1 : i < 31 ? VSW_PORT_NONE : 3);
+	}
+	assert_int_equal(res.queued, 2);
+	assert_int_equal(vsw_fdb_run(fdb, T0 + 1, 300), 2);
+	m = vsw_test_mac(1);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m, 10), 2);
+	m = vsw_test_mac(0x30);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m, 10), 2);
+	assert_int_equal(stats(fdb).moved, 1);
+
+	/* Known on this port: refreshed, no request; the refresh keeps 0x02
+	 * alive past the others' aging. */
+	src[0] = (struct vsw_fdb_key){ .mac = vsw_test_mac(2), .vlan = 10 };
+	vsw_fdb_bulk(fdb, src, 1, 1, T0 + 200, NULL, 0, NULL, &res);
+	assert_int_equal(res.queued, 0);
+	vsw_fdb_run(fdb, T0 + 301, 300);
+	m = vsw_test_mac(2);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m, 10), 1);
+	m = vsw_test_mac(3);
+	assert_int_equal(vsw_fdb_lookup(fdb, &m, 10), VSW_PORT_NONE);
+	vsw_fdb_free(fdb);
+
+	/* A ring of 8 requests: 32 new sources, 24 lost and counted. */
+	fdb = mk("bulkring", 8);
+	for (i = 0; i < VSW_FDB_BULK_MAX; i++)
+		src[i] = (struct vsw_fdb_key){ .mac = vsw_test_mac((uint8_t)(i + 1)), .vlan = 1 };
+	vsw_fdb_bulk(fdb, src, VSW_FDB_BULK_MAX, 1, T0, NULL, 0, NULL, &res);
+	assert_int_equal(res.queued, 8);
+	assert_int_equal(res.ring_full, 24);
+	assert_int_equal(stats(fdb).ring_full, 24);
+	vsw_fdb_free(fdb);
+}
+
 /* A run drains at most one ring's worth of requests. */
 static void
 test_run_bounded(void **state)
@@ -466,6 +548,7 @@ main(void)
 		cmocka_unit_test(test_flush),
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_ring_and_table_full),
+		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_run_bounded),
 		cmocka_unit_test(test_qsbr_reuse),
 	};

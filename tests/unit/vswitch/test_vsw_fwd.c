@@ -821,6 +821,148 @@ test_burst_memo(void **state)
 	assert_int_equal(pmd.ctr[1].rx_packets, 8);
 }
 
+/*
+ * The burst of test_bulk_path(), frame @i: mostly unicast to the 24 learned
+ * MACs (12 on trunk port 2 with MTU 100, 12 on access port 3 in VLAN 10),
+ * from 4 sources (runs of 8), plus every other way a frame can go.
+ */
+static struct rte_mbuf *
+bulk_frame(unsigned int i)
+{
+	struct rte_ether_addr src = vsw_test_mac((uint8_t)(0x80 + i / 8));
+	struct rte_ether_addr dst = vsw_test_mac((uint8_t)(0x10 + i % 24));
+	struct rte_ether_addr unknown = vsw_test_mac(0x77), self = vsw_test_mac(0x80);
+	struct rte_mbuf *m;
+	uint8_t *p;
+
+	switch (i) {
+	case 5:		/* runt */
+		m = rte_pktmbuf_alloc(pool);
+		assert_non_null(m);
+		p = (uint8_t *)rte_pktmbuf_append(m, 13);
+		memset(p, 0x11, 13);
+		return m;
+	case 9:		/* broadcast: flooded to 2 and 3 */
+		return frame(&bcast, &src, 10, 20);
+	case 13:	/* unknown: flooded */
+		return frame(&unknown, &src, 10, 20);
+	case 17:	/* to a source seen on port 1 (learned below): hairpin */
+		return frame(&self, &src, 10, 20);
+	case 21:	/* over port 2's MTU (0x11 is on port 2) */
+		dst = vsw_test_mac(0x11);
+		return frame(&dst, &src, 10, 101);
+	case 25:	/* VLAN 20: the MACs are not known there, flooded to 2 only */
+		return frame(&dst, &src, 20, 20);
+	default:
+		/* Runs of two equal frames, to exercise the key dedup. */
+		if (i % 8 == 7)
+			dst = vsw_test_mac((uint8_t)(0x10 + (i - 1) % 24));
+		return frame(&dst, &src, 10, 30 + i);
+	}
+}
+
+/*
+ * A burst of many destinations switches the input port to the bulk L2 path
+ * (one vsw_fdb_bulk() call per burst) for its next burst; both paths give
+ * the same frames on the same ports, the same drops and counters.
+ */
+static void
+test_bulk_path(void **state)
+{
+	struct rte_mbuf *pkts[VSW_BURST];
+	struct rte_mbuf *out[2][2][VSW_BURST];
+	uint16_t nout[2][2];
+	uint64_t fwd[2], fl[2], mal[2], hp[2], over[2], learn[2];
+	struct rte_ether_addr m;
+	unsigned int i, k, r;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0)->mtu = 100;
+	add_port(3, BR, VSW_VLAN_ACCESS, 10);
+	for (i = 0; i < 24; i++) {
+		m = vsw_test_mac((uint8_t)(0x10 + i));
+		if (i < 12)
+			input1(2, frame(&bcast, &m, 10, 10));
+		else
+			input1(3, frame(&bcast, &m, -1, 10));
+	}
+	m = vsw_test_mac(0x80);
+	input1(1, frame(&bcast, &m, 10, 10));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	assert_false(pmd.l2_spread[1]);
+
+	for (r = 0; r < 2; r++) {
+		uint64_t f0 = pmd.pmd.forwarded, fl0 = pmd.pmd.flooded;
+		uint64_t mal0 = drops(1, VSW_DROP_MALFORMED), hp0 = drops(1, VSW_DROP_HAIRPIN);
+		uint64_t over0 = drops(2, VSW_DROP_OVERSIZE), l0 = pmd.pmd.learn_requests;
+
+		/* Round 0 through the memo path, round 1 through the bulk path. */
+		assert_int_equal(pmd.l2_spread[1], r == 1);
+		for (i = 0; i < VSW_BURST; i++)
+			pkts[i] = bulk_frame(i);
+		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+		assert_true(pmd.l2_spread[1]);
+		fwd[r] = pmd.pmd.forwarded - f0;
+		fl[r] = pmd.pmd.flooded - fl0;
+		mal[r] = drops(1, VSW_DROP_MALFORMED) - mal0;
+		hp[r] = drops(1, VSW_DROP_HAIRPIN) - hp0;
+		over[r] = drops(2, VSW_DROP_OVERSIZE) - over0;
+		learn[r] = pmd.pmd.learn_requests - l0;
+		for (k = 0; k < 2; k++) {
+			nout[r][k] = pmd.tx[2 + k].n;
+			for (i = 0; i < nout[r][k]; i++) {
+				out[r][k][i] = pmd.tx[2 + k].pkts[i];
+				rte_pktmbuf_refcnt_update(out[r][k][i], 1);
+			}
+		}
+		flush_tx();
+		/* Sources 0x81-0x83 are new: learned between the rounds. */
+		vsw_fdb_run(fdb, T0, 300);
+	}
+	assert_int_equal(mal[0], 1);
+	assert_int_equal(hp[0], 1);
+	assert_int_equal(over[0], 1);
+	assert_int_equal(fl[0], 3);
+	assert_int_equal(fwd[0], VSW_BURST - 6);
+	/* 0x81, 0x82, 0x83 in VLAN 10, 0x83 in VLAN 20 (frame 25), 0x83 in
+	 * VLAN 10 again (frame 26: one request per run of equal sources). */
+	assert_int_equal(learn[0], 5);
+	assert_int_equal(learn[1], 0);
+	assert_int_equal(fwd[1], fwd[0]);
+	assert_int_equal(fl[1], fl[0]);
+	assert_int_equal(mal[1], mal[0]);
+	assert_int_equal(hp[1], hp[0]);
+	assert_int_equal(over[1], over[0]);
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(nout[1][k], nout[0][k]);
+		for (i = 0; i < nout[0][k]; i++) {
+			const struct rte_mbuf *a = out[0][k][i], *b = out[1][k][i];
+
+			assert_int_equal(rte_pktmbuf_pkt_len(a), rte_pktmbuf_pkt_len(b));
+			assert_memory_equal(rte_pktmbuf_mtod(a, const uint8_t *),
+					    rte_pktmbuf_mtod(b, const uint8_t *),
+					    rte_pktmbuf_data_len(a));
+		}
+	}
+	/* Port 3 is an access port: its frames left untagged. */
+	assert_true(nout[0][1] > 0);
+	assert_int_equal(rte_pktmbuf_mtod(out[0][1][0], const struct rte_ether_hdr *)->ether_type,
+			 rte_cpu_to_be_16(IP4));
+	for (r = 0; r < 2; r++)
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < nout[r][k]; i++)
+				rte_pktmbuf_free(out[r][k][i]);
+
+	/* A burst of one flow takes the memo path again. */
+	for (i = 0; i < VSW_BURST; i++)
+		pkts[i] = bulk_frame(0);
+	vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+	assert_false(pmd.l2_spread[1]);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, VSW_BURST, 0 });
+}
+
 static void
 test_batch_limits(void **state)
 {
@@ -947,6 +1089,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_memo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memo_batch_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_ring_full, setup, teardown),
