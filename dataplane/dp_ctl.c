@@ -424,7 +424,7 @@ dp_bridge_add(const struct dp_bridge_cfg *cfg, char *err, size_t errlen)
 	br->seq = ++dp.bridge_seq;
 	/* rte_hash names are global to the process: make them unique. */
 	snprintf(fdb_name, sizeof(fdb_name), "%d_%" PRIu64, idx, dp.generation + br->seq);
-	br->fdb = vsw_fdb_create(fdb_name, cfg->fdb_size, (int)rte_socket_id(), dp.qsbr);
+	br->fdb = vsw_fdb_create(fdb_name, cfg->fdb_size, (int)rte_socket_id());
 	if (br->fdb == NULL) {
 		snprintf(err, errlen, "cannot create the MAC table of %s: %s", cfg->name,
 			 strerror(errno));
@@ -462,7 +462,7 @@ dp_bridge_set(const struct dp_bridge_cfg *cfg, char *err, size_t errlen)
 		return 0;
 	}
 	snprintf(fdb_name, sizeof(fdb_name), "%u_%" PRIu64, br->idx, ++dp.generation + br->seq);
-	fdb = vsw_fdb_create(fdb_name, cfg->fdb_size, (int)rte_socket_id(), dp.qsbr);
+	fdb = vsw_fdb_create(fdb_name, cfg->fdb_size, (int)rte_socket_id());
 	if (fdb == NULL) {
 		snprintf(err, errlen, "cannot create a MAC table of %u entries", cfg->fdb_size);
 		return -ENOMEM;

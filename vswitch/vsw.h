@@ -17,9 +17,10 @@
  *    by the control thread without locks (relaxed 64-bit loads; a sum may be
  *    one burst stale, never torn on x86_64).
  *  - struct vsw_fdb: lookups and "last seen" refreshes are lock-free from any
- *    PMD; every insert, move, delete and aging run happens on the control
- *    thread only (vsw_fdb_run() and friends). PMDs request learning through an
- *    MPSC ring drained by vsw_fdb_run().
+ *    PMD (per-bucket sequence numbers; a reader never waits); every insert,
+ *    move, delete and aging run happens on the control thread only
+ *    (vsw_fdb_run() and friends). PMDs request learning through an MPSC ring
+ *    drained by vsw_fdb_run().
  *  - struct vsw_flow_table is immutable once built; it is published through
  *    a snapshot and freed only after a grace period. Each PMD's exact-match
  *    cache and per-rule counters are written by that PMD only; the control
@@ -171,20 +172,20 @@ struct vsw_fdb_stats {
 	uint64_t ring_full;	/**< learn requests lost: ring full (summed from PMDs) */
 };
 
+/** Most entries an FDB can be created with. */
+#define VSW_FDB_MAX_ENTRIES (1u << 24)
+
 /**
- * Create an FDB with room for @p max_entries, on NUMA @p socket.
- * @p qsbr is the RCU variable every PMD reports quiescence on; deleted
- * entries are reclaimed only after a grace period. @p qsbr may be NULL in
- * single-threaded tests.
- * The learn ring holds max_entries requests, at least 8 and at most 4096.
- * DPDK objects are named "fdb_<name>" and "fdbq_<name>"; a @p name longer
- * than 11 characters is shortened to 3 characters plus a hash of it all, so
+ * Create an FDB with room for @p max_entries (1..VSW_FDB_MAX_ENTRIES), on
+ * NUMA @p socket. Its table takes 32 bytes of buckets per entry plus 8 of
+ * "last seen" (vsw_fdb.c). The learn ring holds max_entries requests, at
+ * least 8 and at most 4096; it is named "fdbq_<name>", a @p name longer
+ * than 11 characters shortened to 3 characters plus a hash of it all, so
  * names that differ only at the end do not collide.
  * @return the FDB, or NULL with errno set (ENOMEM, EINVAL for an empty name
- *   or max_entries 0, EEXIST for a name already in use).
+ *   or a size out of range, EEXIST for a name already in use).
  */
-struct vsw_fdb *vsw_fdb_create(const char *name, uint32_t max_entries, int socket,
-			       struct rte_rcu_qsbr *qsbr);
+struct vsw_fdb *vsw_fdb_create(const char *name, uint32_t max_entries, int socket);
 
 /** Free an FDB; accepts NULL. No PMD may use it any more. */
 void vsw_fdb_free(struct vsw_fdb *fdb);
@@ -206,14 +207,10 @@ uint16_t vsw_fdb_lookup(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, u
 bool vsw_fdb_learn(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
 		   uint16_t port, uint32_t now);
 
-/**
- * A key of the FDB as vsw_fdb_bulk() takes it: 16 bytes, compared whole
- * (rte_hash compares 16-byte keys with one SSE compare). @p pad must be 0.
- */
+/** A key of the FDB as vsw_fdb_bulk() takes it: 8 bytes, no padding. */
 struct vsw_fdb_key {
 	struct rte_ether_addr mac;
 	uint16_t vlan;
-	uint64_t pad;
 };
 
 /** Most sources, and most destinations, one vsw_fdb_bulk() call takes. */
@@ -229,9 +226,9 @@ struct vsw_fdb_bulk_result {
  * Fast path, one burst at a time: vsw_fdb_learn() for each of the @p n_src
  * sources @p src seen on @p port at @p now, and vsw_fdb_lookup() of each of
  * the @p n_dst destinations @p dst into @p out (a port or VSW_PORT_NONE).
- * Same results as those calls one by one; the table's memory is read for all
- * keys at once (rte_hash_lookup_bulk, then prefetched entries), so that its
- * cache misses overlap when the table is larger than the cache. At most
+ * Same results as those calls one by one; the table's lines for all keys are
+ * prefetched first, so that their cache misses overlap when the table is
+ * larger than the cache. At most
  * VSW_FDB_BULK_MAX of each; @p res may be NULL.
  */
 void vsw_fdb_bulk(struct vsw_fdb *fdb, const struct vsw_fdb_key *src, unsigned int n_src,

@@ -2,26 +2,30 @@
 /*
  * vsw_fdb.c: the MAC learning table of one bridge.
  *
- * An rte_hash keyed by {mac, vlan} maps to a position, and the position
- * indexes two arrays: the entries the fast path reads (port, static flag,
- * last seen: 8 bytes, so that 100,000 of them take 800 KB of cache) and what
- * only the control thread reads (key, in use). PMDs only read
- * the hash (lock-free, RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF) and refresh
- * "last seen"; they ask for inserts and moves through an MPSC learn ring that
- * the control thread drains in vsw_fdb_run(). The control thread is the only
- * writer of the hash, so no lock is needed anywhere.
+ * A bucketized hash table made for the fast path: a key (MAC, VLAN) packs
+ * into 8 bytes, and one 64-byte bucket holds 4 keys with their ports, so a
+ * lookup reads one cache line (two when the key is not in its first
+ * candidate bucket). Each key has two candidate buckets (two CRC32 hashes);
+ * an insert takes the emptier one. The table has twice as many ways as the
+ * FDB has room for entries, so both candidates are full for about one key
+ * in 100,000 at full load: those go to a small stash, searched only for
+ * keys whose candidate buckets say that something of theirs is there.
  *
- * Thread-safety of struct fdb_slot and struct fdb_cold:
- *  - port: written by the control thread with a store-release, read by PMDs
- *    with a load-acquire. VSW_PORT_NONE while a slot is free or being filled,
- *    so a PMD that finds a key whose slot is not yet published floods.
- *  - is_static: as port.
- *  - last_seen: relaxed stores by PMDs and the control thread; a stale value
- *    only delays aging by one refresh.
- *  - key, used (struct fdb_cold): control thread only.
- * A deleted slot is reused only after a QSBR grace period (rte_hash defer
- * queue), so a PMD that looked a key up before its deletion never reads the
- * slot of a different key.
+ * One writer, the control thread, changes the table: inserts and moves on
+ * learn requests that PMDs enqueue on an MPSC ring (vsw_fdb_run()), aging,
+ * static entries, deletes and flushes. PMDs only read it, without locks:
+ * every bucket has a sequence number that the writer makes odd while it
+ * changes the bucket and even again after (a seqlock). A reader that sees it
+ * odd, or changed across its read, never waits: it takes the key as unknown
+ * (a destination is flooded, a source asks to be learned, and the control
+ * thread finds it there). Readers never block, even when the control thread
+ * is preempted in the middle of a change, and never see half an entry.
+ *
+ * "Last seen" lives apart, one 32-bit word per way, written by PMDs (relaxed)
+ * when they see a source on its port, once per second per entry: a byte of
+ * the bucket keeps the low bits of the last refresh, so that a refresh in
+ * the same second costs no extra cache line. That byte is a hint: a stale
+ * value delays one refresh by at most a second.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +33,7 @@
 
 #include <rte_common.h>
 #include <rte_errno.h>
-#include <rte_hash.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 #include <rte_ring.h>
@@ -38,15 +42,25 @@
 #include "vsw.h"
 #include "vsw_priv.h"
 
-/*
- * The hash key (struct vsw_fdb_key), hashed and compared whole. 16 bytes
- * rather than 8: rte_hash compares 16-byte keys with one SSE compare
- * (rte_hash_k16_cmp_eq) and any other size below 32 with memcmp(), which
- * cost 2.5% of the PMD's cycles in the 64-byte loopback profile. `pad` is
- * always zero.
- */
-_Static_assert(sizeof(struct vsw_fdb_key) == 16, "fdb key must be 16 bytes, pad-free");
-_Static_assert(2 * VSW_FDB_BULK_MAX <= RTE_HASH_LOOKUP_BULK_MAX, "one rte_hash bulk lookup");
+/* A key, packed: the MAC's 6 bytes then the VLAN, as one 8-byte word. */
+_Static_assert(sizeof(struct vsw_fdb_key) == 8, "an fdb key packs into 8 bytes");
+
+#define FDB_WAYS 4
+/* A free way. No entry has key 0: an all-zero MAC is never learned. */
+#define KEY_FREE 0
+#define HASH_SEED1 0x9e3779b9u
+#define HASH_SEED2 0x7f4a7c15u
+
+/* One cache line: 4 entries and the bucket's sequence number. */
+struct fdb_bucket {
+	uint64_t key[FDB_WAYS];		/* packed key, KEY_FREE when free */
+	uint16_t port[FDB_WAYS];	/* VSW_PORT_NONE when free */
+	uint8_t is_static[FDB_WAYS];
+	uint8_t seen[FDB_WAYS];		/* low 8 bits of the last refresh (hint) */
+	uint32_t seq;			/* odd while the writer changes the bucket */
+	uint16_t stashed;		/* stash entries that have this candidate */
+} __rte_cache_aligned;
+_Static_assert(sizeof(struct fdb_bucket) == RTE_CACHE_LINE_SIZE, "one bucket, one line");
 
 /* A learn request from a PMD. The element size must be a multiple of 4. */
 struct fdb_req {
@@ -58,38 +72,21 @@ struct fdb_req {
 };
 _Static_assert(sizeof(struct fdb_req) % 4 == 0, "ring elements are 4-byte multiples");
 
-/* What the fast path reads and refreshes. */
-struct fdb_slot {
-	uint16_t port;		/* release/acquire, see the file comment */
-	uint8_t is_static;	/* release/acquire */
-	uint8_t reserved;
-	uint32_t last_seen;	/* relaxed */
-};
-_Static_assert(sizeof(struct fdb_slot) == 8, "fast-path entries are 8 bytes");
-
-/* What only the control thread reads, for aging, flush and dump. */
-struct fdb_cold {
-	struct vsw_fdb_key key;
-	bool used;
-};
-
 /* Learn ring capacity: the FDB size, within these bounds. */
 #define FDB_RING_MIN 8
 #define FDB_RING_MAX 4096
-/* The smallest table rte_hash accepts (RTE_HASH_BUCKET_ENTRIES). */
-#define FDB_HASH_MIN 8
 /* Longest caller name used as is in object names; longer ones are hashed. */
 #define FDB_ID_MAX 11
 
 struct vsw_fdb {
-	struct rte_hash *hash;
+	struct fdb_bucket *buckets;	/* n_buckets, then n_stash stash buckets */
+	uint32_t *last_seen;		/* per way: (n_buckets + n_stash) * FDB_WAYS */
+	uint32_t mask;			/* n_buckets - 1 (a power of two) */
+	uint32_t n_buckets;
+	uint32_t n_stash;
 	struct rte_ring *ring;		/* MP enqueue (PMDs), SC dequeue (control) */
-	struct fdb_slot *slots;		/* indexed by hash position */
-	struct fdb_cold *cold;		/* indexed by hash position */
-	uint32_t n_slots;		/* hash size (>= max_entries) */
 	uint32_t max_entries;
 	uint32_t n_entries;
-	bool rcu;			/* hash reclaims deleted slots after a grace period */
 	uint32_t last_scan;		/* `now` of the last aging scan */
 	uint32_t last_aging;		/* `aging` of the last aging scan */
 	bool scanned;
@@ -101,12 +98,11 @@ struct vsw_fdb {
 };
 
 /*
- * Short object ids. rte_hash names its internal rings "HT_<name>" and
- * "HT_EXT_<name>", and the RCU defer queue names its ring from
- * "HASH_RCU_<name>", all silently truncated to RTE_RING_NAMESIZE - 1 = 28
- * characters. Names that differ only after the cut would collide, so the
- * hash name is kept to "fdb_" + at most 11 characters: the caller's name if
- * it fits, otherwise 3 of its characters and a 32-bit FNV-1a hash of it all.
+ * Short object ids. The learn ring is named "fdbq_<id>" and ring names are
+ * silently truncated to RTE_RING_NAMESIZE - 1 = 31 characters; names that
+ * differ only after the cut would collide, so the id is the caller's name if
+ * it has at most 11 characters, otherwise 3 of its characters and a 32-bit
+ * FNV-1a hash of it all.
  */
 static void
 make_id(const char *name, char *id, size_t size)
@@ -123,36 +119,270 @@ make_id(const char *name, char *id, size_t size)
 	snprintf(id, size, "%.3s%08x", name, h);
 }
 
-static void
-slot_reset(struct vsw_fdb *fdb, uint32_t pos)
+static inline uint64_t
+pack(const struct rte_ether_addr *mac, uint16_t vlan)
 {
-	struct fdb_slot *s = &fdb->slots[pos];
+	struct vsw_fdb_key k = { .mac = *mac, .vlan = vlan };
+	uint64_t w;
 
-	memset(&fdb->cold[pos], 0, sizeof(fdb->cold[pos]));
-	__atomic_store_n(&s->is_static, 0, __ATOMIC_RELAXED);
-	/* Release: PMDs that see NONE see nothing else of the old entry. */
-	__atomic_store_n(&s->port, VSW_PORT_NONE, __ATOMIC_RELEASE);
+	memcpy(&w, &k, sizeof(w));
+	return w;
 }
 
-struct vsw_fdb *
-vsw_fdb_create(const char *name, uint32_t max_entries, int socket, struct rte_rcu_qsbr *qsbr)
+static inline uint64_t
+pack_key(const struct vsw_fdb_key *k)
 {
-	struct rte_hash_parameters hp;
+	uint64_t w;
+
+	memcpy(&w, k, sizeof(w));
+	return w;
+}
+
+static void
+unpack(uint64_t w, struct rte_ether_addr *mac, uint16_t *vlan)
+{
+	struct vsw_fdb_key k;
+
+	memcpy(&k, &w, sizeof(k));
+	*mac = k.mac;
+	*vlan = k.vlan;
+}
+
+/* The two candidate buckets of @k (different whenever the table has two). */
+static inline void
+candidates(const struct vsw_fdb *fdb, uint64_t k, uint32_t *b1, uint32_t *b2)
+{
+	*b1 = rte_hash_crc_8byte(k, HASH_SEED1) & fdb->mask;
+	*b2 = rte_hash_crc_8byte(k, HASH_SEED2) & fdb->mask;
+	if (*b2 == *b1)
+		*b2 = *b1 ^ 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Readers (any thread)                                                      */
+
+/* What a reader found of a key. */
+struct fdb_hit {
+	int32_t pos;		/* bucket * FDB_WAYS + way, or -1: unknown */
+	uint16_t port;
+	uint8_t is_static;
+};
+
+/*
+ * Look for @k in bucket @bi. Returns true when the bucket read was
+ * consistent (then @hit says whether @k is there); false when the writer was
+ * changing the bucket, in which case the caller takes @k as unknown.
+ */
+static inline bool
+bucket_read(const struct vsw_fdb *fdb, uint32_t bi, uint64_t k, struct fdb_hit *hit)
+{
+	const struct fdb_bucket *b = &fdb->buckets[bi];
+	uint32_t seq = __atomic_load_n(&b->seq, __ATOMIC_ACQUIRE);
+	unsigned int w;
+
+	hit->pos = -1;
+	if (unlikely(seq & 1))
+		return false;
+	for (w = 0; w < FDB_WAYS; w++) {
+		if (__atomic_load_n(&b->key[w], __ATOMIC_RELAXED) == k) {
+			hit->port = __atomic_load_n(&b->port[w], __ATOMIC_RELAXED);
+			hit->is_static = __atomic_load_n(&b->is_static[w], __ATOMIC_RELAXED);
+			hit->pos = (int32_t)(bi * FDB_WAYS + w);
+			break;
+		}
+	}
+	/* Acquire: the loads above complete before the sequence is read again. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (unlikely(__atomic_load_n(&b->seq, __ATOMIC_RELAXED) != seq)) {
+		hit->pos = -1;
+		return false;
+	}
+	return true;
+}
+
+static inline uint16_t
+stashed(const struct vsw_fdb *fdb, uint32_t bi)
+{
+	return __atomic_load_n(&fdb->buckets[bi].stashed, __ATOMIC_RELAXED);
+}
+
+/* Find @k, whose candidate buckets are @b1 and @b2. */
+static inline void
+find(const struct vsw_fdb *fdb, uint64_t k, uint32_t b1, uint32_t b2, struct fdb_hit *hit)
+{
+	uint32_t i;
+
+	if (unlikely(k == KEY_FREE)) {
+		hit->pos = -1;
+		return;
+	}
+	if (!bucket_read(fdb, b1, k, hit) || hit->pos >= 0)
+		return;
+	if (!bucket_read(fdb, b2, k, hit) || hit->pos >= 0)
+		return;
+	if (likely(stashed(fdb, b1) == 0 && stashed(fdb, b2) == 0))
+		return;
+	for (i = 0; i < fdb->n_stash; i++)
+		if (!bucket_read(fdb, fdb->n_buckets + i, k, hit) || hit->pos >= 0)
+			return;
+}
+
+static inline void
+find_key(const struct vsw_fdb *fdb, uint64_t k, struct fdb_hit *hit)
+{
+	uint32_t b1, b2;
+
+	candidates(fdb, k, &b1, &b2);
+	find(fdb, k, b1, b2, hit);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The writer (control thread)                                               */
+
+static void
+write_begin(struct fdb_bucket *b)
+{
+	__atomic_store_n(&b->seq, b->seq + 1, __ATOMIC_RELAXED);
+	/* Release: the odd sequence is visible before any change. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void
+write_end(struct fdb_bucket *b)
+{
+	__atomic_store_n(&b->seq, b->seq + 1, __ATOMIC_RELEASE);
+}
+
+static unsigned int
+ways_used(const struct fdb_bucket *b)
+{
+	unsigned int w, n = 0;
+
+	for (w = 0; w < FDB_WAYS; w++)
+		n += b->key[w] != KEY_FREE;
+	return n;
+}
+
+/* A free way of bucket @bi, or -1. */
+static int
+free_way(const struct vsw_fdb *fdb, uint32_t bi)
+{
+	unsigned int w;
+
+	for (w = 0; w < FDB_WAYS; w++)
+		if (fdb->buckets[bi].key[w] == KEY_FREE)
+			return (int)w;
+	return -1;
+}
+
+static void
+set_stashed(struct vsw_fdb *fdb, uint32_t bi, int delta)
+{
+	struct fdb_bucket *b = &fdb->buckets[bi];
+
+	__atomic_store_n(&b->stashed, (uint16_t)(b->stashed + delta), __ATOMIC_RELAXED);
+}
+
+/*
+ * Insert @k (not in the table) on @port. Returns the position or -ENOSPC
+ * (the FDB's size reached, or both candidates and the stash full).
+ */
+static int32_t
+entry_insert(struct vsw_fdb *fdb, uint64_t k, uint16_t port, bool is_static, uint32_t now)
+{
+	uint32_t b1, b2, bi = UINT32_MAX, i;
+	struct fdb_bucket *b;
+	int w = -1;
+
+	if (fdb->n_entries >= fdb->max_entries)
+		return -ENOSPC;
+	candidates(fdb, k, &b1, &b2);
+	if (ways_used(&fdb->buckets[b2]) < ways_used(&fdb->buckets[b1]))
+		RTE_SWAP(b1, b2);
+	if ((w = free_way(fdb, b1)) >= 0)
+		bi = b1;
+	else if ((w = free_way(fdb, b2)) >= 0)
+		bi = b2;
+	for (i = 0; w < 0 && i < fdb->n_stash; i++)
+		if ((w = free_way(fdb, fdb->n_buckets + i)) >= 0)
+			bi = fdb->n_buckets + i;
+	if (w < 0)
+		return -ENOSPC;
+	if (bi >= fdb->n_buckets) {
+		/* Readers look in the stash once a candidate says so. */
+		set_stashed(fdb, b1, 1);
+		set_stashed(fdb, b2, 1);
+	}
+	b = &fdb->buckets[bi];
+	__atomic_store_n(&fdb->last_seen[bi * FDB_WAYS + (uint32_t)w], now, __ATOMIC_RELAXED);
+	write_begin(b);
+	__atomic_store_n(&b->port[w], port, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->is_static[w], is_static, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->seen[w], (uint8_t)now, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->key[w], k, __ATOMIC_RELAXED);
+	write_end(b);
+	fdb->n_entries++;
+	return (int32_t)(bi * FDB_WAYS + (uint32_t)w);
+}
+
+static void
+entry_remove(struct vsw_fdb *fdb, int32_t pos)
+{
+	uint32_t bi = (uint32_t)pos / FDB_WAYS, w = (uint32_t)pos % FDB_WAYS, b1, b2;
+	struct fdb_bucket *b = &fdb->buckets[bi];
+	uint64_t k = b->key[w];
+
+	write_begin(b);
+	__atomic_store_n(&b->key[w], KEY_FREE, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->port[w], VSW_PORT_NONE, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->is_static[w], 0, __ATOMIC_RELAXED);
+	write_end(b);
+	if (bi >= fdb->n_buckets) {
+		candidates(fdb, k, &b1, &b2);
+		set_stashed(fdb, b1, -1);
+		set_stashed(fdb, b2, -1);
+	}
+	fdb->n_entries--;
+}
+
+/* Change the port (and static flag) of the entry at @pos. */
+static void
+entry_set(struct vsw_fdb *fdb, int32_t pos, uint16_t port, bool is_static)
+{
+	struct fdb_bucket *b = &fdb->buckets[(uint32_t)pos / FDB_WAYS];
+	uint32_t w = (uint32_t)pos % FDB_WAYS;
+
+	write_begin(b);
+	__atomic_store_n(&b->port[w], port, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->is_static[w], is_static, __ATOMIC_RELAXED);
+	write_end(b);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Create, free                                                              */
+
+struct vsw_fdb *
+vsw_fdb_create(const char *name, uint32_t max_entries, int socket)
+{
 	struct vsw_fdb *fdb = NULL;
 	char id[FDB_ID_MAX + 1];
-	char hname[RTE_HASH_NAMESIZE];
 	char rname[RTE_RING_NAMESIZE];
-	uint32_t ring_size, i;
+	uint32_t ring_size, n_ways, i, w;
 	int err;
 
 	if (name == NULL || name[0] == '\0' || max_entries == 0 ||
-	    max_entries > RTE_HASH_ENTRIES_MAX) {
+	    max_entries > VSW_FDB_MAX_ENTRIES) {
 		errno = EINVAL;
 		return NULL;
 	}
 	make_id(name, id, sizeof(id));
-	snprintf(hname, sizeof(hname), "fdb_%s", id);
 	snprintf(rname, sizeof(rname), "fdbq_%s", id);
+	/* Check the name first: rte_ring_create reports a taken name only
+	 * through rte_errno. */
+	if (rte_ring_lookup(rname) != NULL) {
+		errno = EEXIST;
+		return NULL;
+	}
 
 	fdb = rte_zmalloc_socket("vsw_fdb", sizeof(*fdb), RTE_CACHE_LINE_SIZE, socket);
 	if (fdb == NULL) {
@@ -160,67 +390,26 @@ vsw_fdb_create(const char *name, uint32_t max_entries, int socket, struct rte_rc
 		goto err_free;
 	}
 	fdb->max_entries = max_entries;
-	fdb->n_slots = RTE_MAX(max_entries, (uint32_t)FDB_HASH_MIN);
-
-	/* Check the name first: rte_hash_create reports a taken name only
-	 * through rte_errno, which some failure paths leave unset.
-	 */
-	if (rte_hash_find_existing(hname) != NULL || rte_ring_lookup(rname) != NULL) {
-		err = EEXIST;
-		goto err_free;
-	}
-
-	memset(&hp, 0, sizeof(hp));
-	hp.name = hname;
-	hp.entries = fdb->n_slots;
-	hp.key_len = sizeof(struct vsw_fdb_key);
-	hp.socket_id = socket;
-	/* Single writer (the control thread), lock-free readers; the
-	 * extendable table guarantees that n_slots keys always fit.
-	 */
-	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-	rte_errno = 0;
-	fdb->hash = rte_hash_create(&hp);
-	if (fdb->hash == NULL) {
-		err = rte_errno == EEXIST ? EEXIST : ENOMEM;
-		goto err_free;
-	}
-
-	if (qsbr != NULL) {
-		/*
-		 * DQ (defer queue) mode, not SYNC: SYNC calls
-		 * rte_rcu_qsbr_synchronize() inside every rte_hash_del_key(),
-		 * blocking the control thread for a full grace period per
-		 * entry, and one aging run may delete thousands of entries.
-		 * DQ queues the freed slots and reclaims them on later deletes
-		 * and adds, once every PMD has passed a quiescent state. The
-		 * defer queue is the hash library's own use of rte_rcu_qsbr_dq,
-		 * so no experimental API is needed here.
-		 */
-		struct rte_hash_rcu_config rc = {
-			.v = qsbr,
-			.mode = RTE_HASH_QSBR_MODE_DQ,
-		};
-
-		if (rte_hash_rcu_qsbr_add(fdb->hash, &rc) != 0) {
-			err = rte_errno == EEXIST ? EEXIST : (rte_errno != 0 ? rte_errno : ENOMEM);
-			goto err_free;
-		}
-		fdb->rcu = true;
-	}
-
-	fdb->slots = rte_zmalloc_socket("vsw_fdb_slots", sizeof(*fdb->slots) * fdb->n_slots,
-					RTE_CACHE_LINE_SIZE, socket);
-	fdb->cold = rte_zmalloc_socket("vsw_fdb_cold", sizeof(*fdb->cold) * fdb->n_slots,
-				       RTE_CACHE_LINE_SIZE, socket);
-	if (fdb->slots == NULL || fdb->cold == NULL) {
+	/* Twice as many ways as entries, at least two buckets. */
+	fdb->n_buckets = rte_align32pow2(RTE_MAX((max_entries + 1) / 2, 2u));
+	fdb->mask = fdb->n_buckets - 1;
+	fdb->n_stash = 4 + fdb->n_buckets / 1024;
+	n_ways = (fdb->n_buckets + fdb->n_stash) * FDB_WAYS;
+	fdb->buckets = rte_zmalloc_socket("vsw_fdb_buckets",
+					  sizeof(*fdb->buckets) * (fdb->n_buckets + fdb->n_stash),
+					  RTE_CACHE_LINE_SIZE, socket);
+	fdb->last_seen = rte_zmalloc_socket("vsw_fdb_seen", sizeof(*fdb->last_seen) * n_ways,
+					    RTE_CACHE_LINE_SIZE, socket);
+	if (fdb->buckets == NULL || fdb->last_seen == NULL) {
 		err = ENOMEM;
 		goto err_free;
 	}
-	for (i = 0; i < fdb->n_slots; i++)
-		slot_reset(fdb, i);
+	for (i = 0; i < fdb->n_buckets + fdb->n_stash; i++)
+		for (w = 0; w < FDB_WAYS; w++)
+			fdb->buckets[i].port[w] = VSW_PORT_NONE;
 
 	ring_size = RTE_MIN(RTE_MAX(max_entries, (uint32_t)FDB_RING_MIN), (uint32_t)FDB_RING_MAX);
+	rte_errno = 0;
 	fdb->ring = rte_ring_create_elem(rname, sizeof(struct fdb_req), ring_size, socket,
 					 RING_F_SC_DEQ | RING_F_EXACT_SZ);
 	if (fdb->ring == NULL) {
@@ -241,61 +430,55 @@ vsw_fdb_free(struct vsw_fdb *fdb)
 	if (fdb == NULL)
 		return;
 	rte_ring_free(fdb->ring);
-	rte_hash_free(fdb->hash);
-	rte_free(fdb->slots);
-	rte_free(fdb->cold);
+	rte_free(fdb->buckets);
+	rte_free(fdb->last_seen);
 	rte_free(fdb);
 }
 
-static int32_t
-key_lookup(const struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan)
-{
-	struct vsw_fdb_key key = { .mac = *mac, .vlan = vlan };
-
-	return rte_hash_lookup(fdb->hash, &key);
-}
+/* ------------------------------------------------------------------------ */
+/* Fast path                                                                 */
 
 uint16_t
 vsw_fdb_lookup(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan)
 {
-	int32_t pos = key_lookup(fdb, mac, vlan);
+	struct fdb_hit hit;
 
-	if (pos < 0)
-		return VSW_PORT_NONE;
-	/* Acquire pairs with the control thread's store-release of a new port. */
-	return __atomic_load_n(&fdb->slots[pos].port, __ATOMIC_ACQUIRE);
+	find_key(fdb, pack(mac, vlan), &hit);
+	return hit.pos < 0 ? VSW_PORT_NONE : hit.port;
 }
 
 /*
- * The fast path's learning of (@mac, @vlan) seen on @port at @now, whose
- * lookup gave @pos: refresh the entry when it is on this port, else ask the
- * control thread (unless it is static).
+ * The fast path's learning of @k seen on @port at @now, as @hit found it:
+ * refresh the entry when it is on this port, else ask the control thread
+ * (unless it is static).
  */
 static enum vsw_learn_result
-learn_at(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan, int32_t pos,
-	 uint16_t port, uint32_t now)
+learn_at(struct vsw_fdb *fdb, uint64_t k, const struct fdb_hit *hit, uint16_t port, uint32_t now)
 {
+	struct rte_ether_addr mac;
+	struct fdb_bucket *b;
 	struct fdb_req req;
-	struct fdb_slot *s;
+	uint32_t w;
 
-	if (pos >= 0) {
-		s = &fdb->slots[pos];
-		/* Acquire: is_static below belongs to the entry this port does. */
-		if (__atomic_load_n(&s->port, __ATOMIC_ACQUIRE) == port) {
+	if (hit->pos >= 0) {
+		if (hit->port == port) {
 			/* Store only on change: one write per second per entry
-			 * instead of a shared cache line bouncing per packet.
-			 */
-			if (__atomic_load_n(&s->last_seen, __ATOMIC_RELAXED) != now)
-				__atomic_store_n(&s->last_seen, now, __ATOMIC_RELAXED);
+			 * instead of a shared cache line bouncing per packet. */
+			b = &fdb->buckets[(uint32_t)hit->pos / FDB_WAYS];
+			w = (uint32_t)hit->pos % FDB_WAYS;
+			if (__atomic_load_n(&b->seen[w], __ATOMIC_RELAXED) != (uint8_t)now) {
+				__atomic_store_n(&b->seen[w], (uint8_t)now, __ATOMIC_RELAXED);
+				__atomic_store_n(&fdb->last_seen[hit->pos], now, __ATOMIC_RELAXED);
+			}
 			return VSW_LEARN_NONE;
 		}
-		if (__atomic_load_n(&s->is_static, __ATOMIC_RELAXED))
+		if (hit->is_static)
 			return VSW_LEARN_NONE;
 	}
 
 	memset(&req, 0, sizeof(req));
-	req.mac = *mac;
-	req.vlan = vlan;
+	unpack(k, &mac, &req.vlan);
+	req.mac = mac;
 	req.port = port;
 	req.now = now;
 	if (rte_ring_mp_enqueue_elem(fdb->ring, &req, sizeof(req)) != 0) {
@@ -316,9 +499,21 @@ enum vsw_learn_result
 vsw_fdb_learn_req(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
 		  uint16_t port, uint32_t now)
 {
+	struct fdb_hit hit;
+	uint64_t k;
+
 	if (!learnable(mac))
 		return VSW_LEARN_NONE;
-	return learn_at(fdb, mac, vlan, key_lookup(fdb, mac, vlan), port, now);
+	k = pack(mac, vlan);
+	find_key(fdb, k, &hit);
+	return learn_at(fdb, k, &hit, port, now);
+}
+
+bool
+vsw_fdb_learn(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
+	      uint16_t port, uint32_t now)
+{
+	return vsw_fdb_learn_req(fdb, mac, vlan, port, now) != VSW_LEARN_NONE;
 }
 
 void
@@ -326,31 +521,28 @@ vsw_fdb_bulk(struct vsw_fdb *fdb, const struct vsw_fdb_key *src, unsigned int n_
 	     uint16_t port, uint32_t now, const struct vsw_fdb_key *dst, unsigned int n_dst,
 	     uint16_t *out, struct vsw_fdb_bulk_result *res)
 {
-	const void *keys[2 * VSW_FDB_BULK_MAX];
-	int32_t pos[2 * VSW_FDB_BULK_MAX];
+	uint32_t b1[2 * VSW_FDB_BULK_MAX], b2[2 * VSW_FDB_BULK_MAX];
+	uint64_t k[2 * VSW_FDB_BULK_MAX];
 	struct vsw_fdb_bulk_result r = { 0, 0 };
+	struct fdb_hit hit;
 	unsigned int i, n;
 
 	n_src = RTE_MIN(n_src, (unsigned int)VSW_FDB_BULK_MAX);
 	n_dst = RTE_MIN(n_dst, (unsigned int)VSW_FDB_BULK_MAX);
 	n = n_src + n_dst;
-	for (i = 0; i < n_src; i++)
-		keys[i] = &src[i];
-	for (i = 0; i < n_dst; i++)
-		keys[n_src + i] = &dst[i];
-	if (n == 0 || rte_hash_lookup_bulk(fdb->hash, keys, n, pos) != 0) {
-		/* Only with bad arguments: then nothing is known. */
-		for (i = 0; i < n; i++)
-			pos[i] = -ENOENT;
+	/* Both candidate lines of every key on their way before the first
+	 * is read: the misses of a large table overlap. */
+	for (i = 0; i < n; i++) {
+		k[i] = i < n_src ? pack_key(&src[i]) : pack_key(&dst[i - n_src]);
+		candidates(fdb, k[i], &b1[i], &b2[i]);
+		rte_prefetch0(&fdb->buckets[b1[i]]);
+		rte_prefetch0(&fdb->buckets[b2[i]]);
 	}
-	/* Every entry's line on its way before the first is needed. */
-	for (i = 0; i < n; i++)
-		if (pos[i] >= 0)
-			rte_prefetch0(&fdb->slots[pos[i]]);
 	for (i = 0; i < n_src; i++) {
 		if (!learnable(&src[i].mac))
 			continue;
-		switch (learn_at(fdb, &src[i].mac, src[i].vlan, pos[i], port, now)) {
+		find(fdb, k[i], b1[i], b2[i], &hit);
+		switch (learn_at(fdb, k[i], &hit, port, now)) {
 		case VSW_LEARN_QUEUED:
 			r.queued++;
 			break;
@@ -361,109 +553,78 @@ vsw_fdb_bulk(struct vsw_fdb *fdb, const struct vsw_fdb_key *src, unsigned int n_
 			break;
 		}
 	}
-	for (i = 0; i < n_dst; i++)
-		out[i] = pos[n_src + i] < 0 ? VSW_PORT_NONE :
-			 /* Acquire: as vsw_fdb_lookup(). */
-			 __atomic_load_n(&fdb->slots[pos[n_src + i]].port, __ATOMIC_ACQUIRE);
+	for (i = n_src; i < n; i++) {
+		find(fdb, k[i], b1[i], b2[i], &hit);
+		out[i - n_src] = hit.pos < 0 ? VSW_PORT_NONE : hit.port;
+	}
 	if (res != NULL)
 		*res = r;
 }
 
-bool
-vsw_fdb_learn(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
-	      uint16_t port, uint32_t now)
-{
-	return vsw_fdb_learn_req(fdb, mac, vlan, port, now) != VSW_LEARN_NONE;
-}
-
-/* Control thread: insert a new entry. Returns the position or -ENOSPC. */
-static int32_t
-entry_insert(struct vsw_fdb *fdb, const struct vsw_fdb_key *key, uint16_t port, bool is_static,
-	     uint32_t now)
-{
-	struct fdb_slot *s;
-	int32_t pos;
-
-	if (fdb->n_entries >= fdb->max_entries)
-		return -ENOSPC;
-	pos = rte_hash_add_key(fdb->hash, key);
-	if (pos < 0)
-		return -ENOSPC;
-	s = &fdb->slots[pos];
-	fdb->cold[pos].used = true;
-	fdb->cold[pos].key = *key;
-	__atomic_store_n(&s->last_seen, now, __ATOMIC_RELAXED);
-	__atomic_store_n(&s->is_static, is_static, __ATOMIC_RELAXED);
-	/* Release: publishes last_seen and is_static with the port. */
-	__atomic_store_n(&s->port, port, __ATOMIC_RELEASE);
-	fdb->n_entries++;
-	return pos;
-}
-
-/* Control thread: remove the entry at @pos. */
-static void
-entry_remove(struct vsw_fdb *fdb, int32_t pos)
-{
-	struct vsw_fdb_key key = fdb->cold[pos].key;
-
-	slot_reset(fdb, (uint32_t)pos);
-	if (rte_hash_del_key(fdb->hash, &key) >= 0 && !fdb->rcu) {
-		/* No QSBR: the caller promised a single thread (tests), so
-		 * the slot can be reused at once.
-		 */
-		rte_hash_free_key_with_position(fdb->hash, pos);
-	}
-	fdb->n_entries--;
-}
+/* ------------------------------------------------------------------------ */
+/* Control thread                                                            */
 
 static void
 handle_req(struct vsw_fdb *fdb, const struct fdb_req *req)
 {
-	struct vsw_fdb_key key = { .mac = req->mac, .vlan = req->vlan };
-	struct fdb_slot *s;
-	int32_t pos;
+	uint64_t k = pack(&req->mac, req->vlan);
+	struct fdb_hit hit;
 
-	pos = rte_hash_lookup(fdb->hash, &key);
-	if (pos < 0) {
-		if (entry_insert(fdb, &key, req->port, false, req->now) < 0)
+	find_key(fdb, k, &hit);
+	if (hit.pos < 0) {
+		if (entry_insert(fdb, k, req->port, false, req->now) < 0)
 			fdb->table_full++;
 		else
 			fdb->learned++;
 		return;
 	}
-	s = &fdb->slots[pos];
-	if (s->is_static)
+	if (hit.is_static)
 		return;
-	if ((int32_t)(req->now - s->last_seen) > 0)
-		__atomic_store_n(&s->last_seen, req->now, __ATOMIC_RELAXED);
-	if (s->port != req->port) {
-		/* Release: the new last_seen is visible with the new port. */
-		__atomic_store_n(&s->port, req->port, __ATOMIC_RELEASE);
+	if ((int32_t)(req->now - fdb->last_seen[hit.pos]) > 0)
+		__atomic_store_n(&fdb->last_seen[hit.pos], req->now, __ATOMIC_RELAXED);
+	if (hit.port != req->port) {
+		entry_set(fdb, hit.pos, req->port, false);
 		fdb->moved++;
 	}
 }
 
-/* Age at most once per distinct (now, aging): the scan walks every slot. */
+/* For every used way: its position in @pos, in table order. */
+#define FOR_EACH_ENTRY(fdb, pos)                                                           \
+	for ((pos) = 0; (uint32_t)(pos) < ((fdb)->n_buckets + (fdb)->n_stash) * FDB_WAYS; \
+	     (pos)++)                                                                      \
+		if ((fdb)->buckets[(uint32_t)(pos) / FDB_WAYS].key[(uint32_t)(pos) % FDB_WAYS] != \
+		    KEY_FREE)
+
+static bool
+entry_static(const struct vsw_fdb *fdb, int32_t pos)
+{
+	return fdb->buckets[(uint32_t)pos / FDB_WAYS].is_static[(uint32_t)pos % FDB_WAYS];
+}
+
+static uint16_t
+entry_port(const struct vsw_fdb *fdb, int32_t pos)
+{
+	return fdb->buckets[(uint32_t)pos / FDB_WAYS].port[(uint32_t)pos % FDB_WAYS];
+}
+
+/* Age at most once per distinct (now, aging): the scan walks every way. */
 static void
 age_entries(struct vsw_fdb *fdb, uint32_t now, uint32_t aging)
 {
-	struct fdb_slot *s;
-	uint32_t i;
-	int32_t idle;
+	int32_t pos, idle;
 
 	if (aging == 0 || (fdb->scanned && fdb->last_scan == now && fdb->last_aging == aging))
 		return;
 	fdb->scanned = true;
 	fdb->last_scan = now;
 	fdb->last_aging = aging;
-	for (i = 0; i < fdb->n_slots; i++) {
-		s = &fdb->slots[i];
-		if (!fdb->cold[i].used || s->is_static)
+	FOR_EACH_ENTRY(fdb, pos) {
+		if (entry_static(fdb, pos))
 			continue;
 		/* Signed: a PMD clock slightly ahead of `now` is not old. */
-		idle = (int32_t)(now - __atomic_load_n(&s->last_seen, __ATOMIC_RELAXED));
+		idle = (int32_t)(now - __atomic_load_n(&fdb->last_seen[pos], __ATOMIC_RELAXED));
 		if (idle > 0 && (uint32_t)idle > aging) {
-			entry_remove(fdb, i);
+			entry_remove(fdb, pos);
 			fdb->aged++;
 		}
 	}
@@ -495,56 +656,48 @@ int
 vsw_fdb_add_static(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
 		   uint16_t port)
 {
-	struct vsw_fdb_key key;
-	struct fdb_slot *s;
-	int32_t pos;
+	struct fdb_hit hit;
+	uint64_t k;
 
 	if (fdb == NULL || mac == NULL || vlan > 4095 || port >= VSW_MAX_PORTS ||
-	    rte_is_multicast_ether_addr(mac) || rte_is_zero_ether_addr(mac))
+	    !learnable(mac))
 		return -EINVAL;
-	key = (struct vsw_fdb_key){ .mac = *mac, .vlan = vlan };
-	pos = rte_hash_lookup(fdb->hash, &key);
-	if (pos < 0)
-		return entry_insert(fdb, &key, port, true, 0) < 0 ? -ENOSPC : 0;
-	s = &fdb->slots[pos];
-	__atomic_store_n(&s->is_static, 1, __ATOMIC_RELAXED);
-	/* Release: publishes is_static with the port. */
-	__atomic_store_n(&s->port, port, __ATOMIC_RELEASE);
+	k = pack(mac, vlan);
+	find_key(fdb, k, &hit);
+	if (hit.pos < 0)
+		return entry_insert(fdb, k, port, true, 0) < 0 ? -ENOSPC : 0;
+	entry_set(fdb, hit.pos, port, true);
 	return 0;
 }
 
 int
 vsw_fdb_del(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan)
 {
-	struct vsw_fdb_key key;
-	int32_t pos;
+	struct fdb_hit hit;
 
 	if (fdb == NULL || mac == NULL)
 		return -ENOENT;
-	key = (struct vsw_fdb_key){ .mac = *mac, .vlan = vlan };
-	pos = rte_hash_lookup(fdb->hash, &key);
-	if (pos < 0)
+	find_key(fdb, pack(mac, vlan), &hit);
+	if (hit.pos < 0)
 		return -ENOENT;
-	entry_remove(fdb, pos);
+	entry_remove(fdb, hit.pos);
 	return 0;
 }
 
 unsigned int
 vsw_fdb_flush(struct vsw_fdb *fdb, uint16_t port, bool with_static)
 {
-	struct fdb_slot *s;
 	unsigned int n = 0;
-	uint32_t i;
+	int32_t pos;
 
 	if (fdb == NULL)
 		return 0;
-	for (i = 0; i < fdb->n_slots; i++) {
-		s = &fdb->slots[i];
-		if (!fdb->cold[i].used || (s->is_static && !with_static))
+	FOR_EACH_ENTRY(fdb, pos) {
+		if (entry_static(fdb, pos) && !with_static)
 			continue;
-		if (port != VSW_PORT_NONE && s->port != port)
+		if (port != VSW_PORT_NONE && entry_port(fdb, pos) != port)
 			continue;
-		entry_remove(fdb, i);
+		entry_remove(fdb, pos);
 		n++;
 	}
 	return n;
@@ -555,22 +708,19 @@ vsw_fdb_dump(struct vsw_fdb *fdb, uint32_t now,
 	     int (*cb)(const struct vsw_fdb_entry *e, void *arg), void *arg)
 {
 	struct vsw_fdb_entry e;
-	struct fdb_slot *s;
-	uint32_t i, seen;
+	uint32_t seen;
+	int32_t pos;
 	int ret;
 
 	if (fdb == NULL || cb == NULL)
 		return 0;
-	for (i = 0; i < fdb->n_slots; i++) {
-		s = &fdb->slots[i];
-		if (!fdb->cold[i].used)
-			continue;
+	FOR_EACH_ENTRY(fdb, pos) {
 		memset(&e, 0, sizeof(e));
-		e.mac = fdb->cold[i].key.mac;
-		e.vlan = fdb->cold[i].key.vlan;
-		e.port = s->port;
-		e.is_static = s->is_static;
-		seen = __atomic_load_n(&s->last_seen, __ATOMIC_RELAXED);
+		unpack(fdb->buckets[(uint32_t)pos / FDB_WAYS].key[(uint32_t)pos % FDB_WAYS],
+		       &e.mac, &e.vlan);
+		e.port = entry_port(fdb, pos);
+		e.is_static = entry_static(fdb, pos);
+		seen = __atomic_load_n(&fdb->last_seen[pos], __ATOMIC_RELAXED);
 		e.age = (int32_t)(now - seen) > 0 && !e.is_static ? now - seen : 0;
 		ret = cb(&e, arg);
 		if (ret != 0)

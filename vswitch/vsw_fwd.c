@@ -576,7 +576,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 
 	/* Only for the compiler, which cannot tell that vsw_fdb_bulk() reads
 	 * n_src and n_dst keys, all written below. */
-	src[0] = (struct vsw_fdb_key){ .pad = 0 };
+	src[0] = (struct vsw_fdb_key){ .vlan = 0 };
 	dst[0] = src[0];
 	for (i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)

@@ -1034,7 +1034,7 @@ test_learn_ring_full(void **state)
 	unsigned int i;
 
 	(void)state;
-	tiny = vsw_fdb_create("fwd-tiny", 8, SOCKET_ID_ANY, NULL);	/* ring of 8 */
+	tiny = vsw_fdb_create("fwd-tiny", 8, SOCKET_ID_ANY);	/* ring of 8 */
 	assert_non_null(tiny);
 	snap.bridges[BR].fdb = tiny;
 	add_port(1, BR, VSW_VLAN_TRUNK, 0);

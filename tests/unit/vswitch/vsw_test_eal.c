@@ -119,7 +119,7 @@ vsw_test_switch_init(struct vsw_snapshot *snap, uint16_t br, struct vsw_fdb **fd
 
 	memset(snap, 0, sizeof(*snap));
 	snprintf(name, sizeof(name), "%s%u", tag, seq++);
-	*fdb = vsw_fdb_create(name, 64, SOCKET_ID_ANY, NULL);
+	*fdb = vsw_fdb_create(name, 64, SOCKET_ID_ANY);
 	if (*fdb == NULL)
 		return -1;
 	snap->generation = 1;
