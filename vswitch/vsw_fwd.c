@@ -637,6 +637,10 @@ struct flow_burst {
 	struct burst_memo *memo;	/* for NORMAL */
 	uint16_t br_id;
 	uint16_t in_port;
+	/* Frames whose rule's only action is NORMAL: they go through the L2
+	 * path together after the rest of the burst (flow_normal_run()). */
+	uint16_t n_normal;
+	struct rte_mbuf *normal[VSW_BURST];
 };
 
 /* Whole-key compare; keys have zero padding (vsw.h). */
@@ -979,7 +983,7 @@ run_actions(struct vsw_pmd *pmd, const struct flow_burst *fb, const struct vsw_f
 
 /* Run one packet through the flow table of its bridge. */
 static void
-input_flow(struct vsw_pmd *pmd, const struct flow_burst *fb, struct rte_mbuf *m)
+input_flow(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf *m)
 {
 	const struct vsw_port_info *in_pi = &fb->snap->ports[fb->in_port];
 	const struct vsw_flow_rule *rule;
@@ -1003,6 +1007,11 @@ input_flow(struct vsw_pmd *pmd, const struct flow_burst *fb, struct rte_mbuf *m)
 	}
 	pmd->flow_packets[rule->id]++;
 	pmd->flow_bytes[rule->id] += size;
+	if (rule->n_actions == 1 && rule->actions[0].type == VSW_ACT_NORMAL &&
+	    fb->n_normal < VSW_BURST) {
+		fb->normal[fb->n_normal++] = m;
+		return;
+	}
 	run_actions(pmd, fb, rule, m);
 }
 
@@ -1168,6 +1177,31 @@ is_spread(unsigned int k, unsigned int n)
 	return k > 1 && k * 4 > n;
 }
 
+/*
+ * The frames of a burst whose rule was just NORMAL, on the L2 path in the
+ * order they came: in bulk when the input port's last such batch had many
+ * addresses, else frame by frame with the burst memo. Frames of one flow
+ * have one rule, so they keep their order; only frames of different flows
+ * may pass each other, as in OVS's per-flow batches.
+ */
+static void
+flow_normal_run(struct vsw_pmd *pmd, struct flow_burst *fb)
+{
+	uint16_t i;
+
+	if (pmd->l2_spread[fb->in_port]) {
+		pmd->l2_spread[fb->in_port] = is_spread(
+			input_l2_bulk(pmd, fb->snap, fb->br_id, fb->in_port, fb->normal,
+				      fb->n_normal, fb->fdb),
+			fb->n_normal);
+		return;
+	}
+	fb->memo->misses = 0;
+	for (i = 0; i < fb->n_normal; i++)
+		input_one(pmd, fb->snap, fb->br_id, fb->in_port, fb->normal[i], fb->fdb, fb->memo);
+	pmd->l2_spread[fb->in_port] = is_spread(fb->memo->misses, fb->n_normal);
+}
+
 void
 vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port,
 	  struct rte_mbuf **pkts, uint16_t n)
@@ -1220,6 +1254,7 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 	fb.memo = &memo;
 	fb.br_id = br_id;
 	fb.in_port = in_port;
+	fb.n_normal = 0;
 
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -1240,4 +1275,6 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 	}
 	if (fb.table == NULL)
 		pmd->l2_spread[in_port] = is_spread(memo.misses, n);
+	else if (fb.n_normal != 0)
+		flow_normal_run(pmd, &fb);
 }
