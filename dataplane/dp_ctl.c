@@ -422,7 +422,7 @@ dp_bridge_add(const struct dp_bridge_cfg *cfg, char *err, size_t errlen)
 	br->idx = (uint16_t)idx;
 	br->cfg = *cfg;
 	br->seq = ++dp.bridge_seq;
-	/* rte_hash names are global to the process: make them unique. */
+	/* The FDB's learn ring name is global to the process: make it unique. */
 	snprintf(fdb_name, sizeof(fdb_name), "%d_%" PRIu64, idx, dp.generation + br->seq);
 	br->fdb = vsw_fdb_create(fdb_name, cfg->fdb_size, (int)rte_socket_id());
 	if (br->fdb == NULL) {

@@ -121,22 +121,18 @@ make_id(const char *name, char *id, size_t size)
 }
 
 static inline uint64_t
-pack(const struct rte_ether_addr *mac, uint16_t vlan)
-{
-	struct vsw_fdb_key k = { .mac = *mac, .vlan = vlan };
-	uint64_t w;
-
-	memcpy(&w, &k, sizeof(w));
-	return w;
-}
-
-static inline uint64_t
 pack_key(const struct vsw_fdb_key *k)
 {
 	uint64_t w;
 
 	memcpy(&w, k, sizeof(w));
 	return w;
+}
+
+static inline uint64_t
+pack(const struct rte_ether_addr *mac, uint16_t vlan)
+{
+	return pack_key(&(struct vsw_fdb_key){ .mac = *mac, .vlan = vlan });
 }
 
 static void
@@ -586,7 +582,8 @@ handle_req(struct vsw_fdb *fdb, const struct fdb_req *req)
 	}
 	if (hit.is_static)
 		return;
-	if ((int32_t)(req->now - fdb->last_seen[hit.pos]) > 0)
+	/* Relaxed: PMDs refresh it too. */
+	if ((int32_t)(req->now - __atomic_load_n(&fdb->last_seen[hit.pos], __ATOMIC_RELAXED)) > 0)
 		__atomic_store_n(&fdb->last_seen[hit.pos], req->now, __ATOMIC_RELAXED);
 	if (hit.port != req->port) {
 		entry_set(fdb, hit.pos, req->port, false);

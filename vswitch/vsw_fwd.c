@@ -638,7 +638,7 @@ struct flow_burst {
 	uint16_t br_id;
 	uint16_t in_port;
 	/* Frames whose rule's only action is NORMAL: they go through the L2
-	 * path together after the rest of the burst (flow_normal_run()). */
+	 * path together after the rest of the burst (l2_run()). */
 	uint16_t n_normal;
 	struct rte_mbuf *normal[VSW_BURST];
 };
@@ -1178,28 +1178,29 @@ is_spread(unsigned int k, unsigned int n)
 }
 
 /*
- * The frames of a burst whose rule was just NORMAL, on the L2 path in the
- * order they came: in bulk when the input port's last such batch had many
- * addresses, else frame by frame with the burst memo. Frames of one flow
- * have one rule, so they keep their order; only frames of different flows
- * may pass each other, as in OVS's per-flow batches.
+ * Run @n frames received on @in_port through the L2 path of bridge @br_id:
+ * in bulk when the port's last run had many addresses, else frame by frame
+ * with the burst @memo. Either way the run's spread decides the next one.
  */
 static void
-flow_normal_run(struct vsw_pmd *pmd, struct flow_burst *fb)
+l2_run(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id, uint16_t in_port,
+       struct rte_mbuf **pkts, uint16_t n, struct vsw_fdb *fdb, struct burst_memo *memo)
 {
 	uint16_t i;
 
-	if (pmd->l2_spread[fb->in_port]) {
-		pmd->l2_spread[fb->in_port] = is_spread(
-			input_l2_bulk(pmd, fb->snap, fb->br_id, fb->in_port, fb->normal,
-				      fb->n_normal, fb->fdb),
-			fb->n_normal);
+	if (pmd->l2_spread[in_port]) {
+		pmd->l2_spread[in_port] =
+			is_spread(input_l2_bulk(pmd, snap, br_id, in_port, pkts, n, fdb), n);
 		return;
 	}
-	fb->memo->misses = 0;
-	for (i = 0; i < fb->n_normal; i++)
-		input_one(pmd, fb->snap, fb->br_id, fb->in_port, fb->normal[i], fb->fdb, fb->memo);
-	pmd->l2_spread[fb->in_port] = is_spread(fb->memo->misses, fb->n_normal);
+	memo->misses = 0;
+	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		if (!memo_forward(pmd, memo, pkts[i]))
+			input_one(pmd, snap, br_id, in_port, pkts[i], fdb, memo);
+	}
+	pmd->l2_spread[in_port] = is_spread(memo->misses, n);
 }
 
 void
@@ -1258,23 +1259,19 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	if (fb.table == NULL && pmd->l2_spread[in_port]) {
-		/* The last burst of this port had many addresses: so has
-		 * this one, most likely. */
-		pmd->l2_spread[in_port] =
-			is_spread(input_l2_bulk(pmd, snap, br_id, in_port, pkts, n, fdb), n);
+	if (fb.table == NULL) {
+		l2_run(pmd, snap, br_id, in_port, pkts, n, fdb, &memo);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		if (fb.table != NULL)
-			input_flow(pmd, &fb, pkts[i]);
-		else if (!memo_forward(pmd, &memo, pkts[i]))
-			input_one(pmd, snap, br_id, in_port, pkts[i], fdb, &memo);
+		input_flow(pmd, &fb, pkts[i]);
 	}
-	if (fb.table == NULL)
-		pmd->l2_spread[in_port] = is_spread(memo.misses, n);
-	else if (fb.n_normal != 0)
-		flow_normal_run(pmd, &fb);
+	/* The frames whose rule was just NORMAL, in the order they came.
+	 * Frames of one flow have one rule, so they keep their order; only
+	 * frames of different flows may pass each other, as in OVS's
+	 * per-flow batches. */
+	if (fb.n_normal != 0)
+		l2_run(pmd, snap, br_id, in_port, fb.normal, fb.n_normal, fdb, &memo);
 }
