@@ -360,6 +360,22 @@ entry_set(struct vsw_fdb *fdb, int32_t pos, uint16_t port, bool is_static)
 	write_end(b);
 }
 
+void
+vsw_fdb_write_hold(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
+		   bool hold)
+{
+	uint32_t b1, b2;
+
+	candidates(fdb, pack(mac, vlan), &b1, &b2);
+	if (hold) {
+		write_begin(&fdb->buckets[b1]);
+		write_begin(&fdb->buckets[b2]);
+	} else {
+		write_end(&fdb->buckets[b1]);
+		write_end(&fdb->buckets[b2]);
+	}
+}
+
 /* ------------------------------------------------------------------------ */
 /* Create, free                                                              */
 

@@ -35,6 +35,14 @@ enum vsw_learn_result vsw_fdb_learn_req(struct vsw_fdb *fdb, const struct rte_et
 					uint16_t vlan, uint16_t port, uint32_t now);
 
 /**
+ * For tests: open (@p hold true) or close the control thread's write section
+ * on both candidate buckets of (@p mac, @p vlan), as a change of that bucket
+ * does, so that a test can look the key up while a change is under way.
+ */
+void vsw_fdb_write_hold(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
+			bool hold);
+
+/**
  * Fast path (vsw_sec.c): check frame @p m, received on a port with port
  * security @p sec (enabled), against it (see struct vsw_port_security).
  * @return VSW_DROP_MAX when the frame may pass, else the drop reason

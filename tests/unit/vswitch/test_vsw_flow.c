@@ -1948,6 +1948,67 @@ test_normal_after_set_vlan(void **state)
 	assert_int_equal(all_drops(), 0);
 }
 
+/*
+ * Frames whose rule is just NORMAL go through the L2 path together after the
+ * rest of the burst: frame by frame with the burst memo, or in bulk once the
+ * port's bursts have many addresses. Both give the same frames on the same
+ * ports, in the order they came; frames of other rules go as before.
+ */
+static void
+test_normal_in_bulk(void **state)
+{
+	const struct rte_ether_addr all = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	struct rte_ether_addr x = { .addr_bytes = { 0x02, 0, 0, 0, 0, 0x77 } }, m;
+	struct vsw_flow_rule rules[2];
+	struct rte_mbuf *pkts[VSW_BURST];
+	uint64_t fwd0;
+	unsigned int i, r, k;
+
+	(void)state;
+	add_trunks(3);
+	rules[0] = mkrule(1, 100);
+	m_dl_dst(&rules[0], &x, &all);
+	act_output(&rules[0], 3);
+	rules[1] = mkrule(2, 0);
+	add_act(&rules[1], VSW_ACT_NORMAL);
+	set_rules(rules, 2);
+	/* 16 MACs learned on port 2, through NORMAL. */
+	for (i = 0; i < 16; i++) {
+		m = (struct rte_ether_addr){ .addr_bytes = { 0x02, 0, 0, 0, 0, (uint8_t)(0x10 + i) } };
+		input1(2, frame(&bcast, &m, -1, 10));
+	}
+	assert_int_equal(vsw_fdb_run(fdb, T0, 300), 16);
+	flush_tx();
+
+	for (r = 0; r < 2; r++) {
+		/* Round 0 frame by frame, round 1 in bulk. */
+		assert_int_equal(pmd.l2_spread[1], r == 1);
+		fwd0 = pmd.pmd.forwarded;
+		for (i = 0; i < VSW_BURST; i++) {
+			m = (struct rte_ether_addr){ .addr_bytes = { 0x02, 0, 0, 0, 0,
+								     (uint8_t)(0x10 + i % 16) } };
+			/* Every 8th frame to x: rule 1, port 3. */
+			pkts[i] = frame(i % 8 == 3 ? &x : &m, &mac_a, -1, 30 + i);
+		}
+		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+		assert_true(pmd.l2_spread[1]);
+		check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, VSW_BURST - 4, 4 });
+		assert_int_equal(pmd.pmd.forwarded - fwd0, VSW_BURST);
+		/* In the order they came, each to its own MAC. */
+		for (i = 0, k = 0; i < VSW_BURST; i++) {
+			if (i % 8 == 3)
+				continue;
+			m = (struct rte_ether_addr){ .addr_bytes = { 0x02, 0, 0, 0, 0,
+								     (uint8_t)(0x10 + i % 16) } };
+			check_frame(pmd.tx[2].pkts[k++], &m, &mac_a, -1, 30 + i);
+		}
+		for (i = 0; i < 4; i++)
+			check_frame(pmd.tx[3].pkts[i], &x, &mac_a, -1, 30 + 8 * i + 3);
+		flush_tx();
+	}
+	assert_int_equal(all_drops(), 0);
+}
+
 static void
 test_rule_counters(void **state)
 {
@@ -2108,6 +2169,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_output_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flood_action, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_normal_after_set_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_normal_in_bulk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rule_counters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chained, setup, teardown),

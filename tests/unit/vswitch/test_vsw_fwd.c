@@ -851,7 +851,9 @@ bulk_frame(unsigned int i)
 	case 21:	/* over port 2's MTU (0x11 is on port 2) */
 		dst = vsw_test_mac(0x11);
 		return frame(&dst, &src, 10, 101);
-	case 25:	/* VLAN 20: the MACs are not known there, flooded to 2 only */
+	case 25:	/* frame 24's destination, but in VLAN 20, where it is not
+			 * known: flooded to 2 only */
+		dst = vsw_test_mac(0x10);
 		return frame(&dst, &src, 20, 20);
 	default:
 		/* Runs of two equal frames, to exercise the key dedup. */
