@@ -504,6 +504,12 @@ vsw_flow_table_size(const struct vsw_flow_table *table)
 	return table != NULL ? table->n_rules : 0;
 }
 
+uint32_t
+vsw_flow_table_n_subtables(const struct vsw_flow_table *table)
+{
+	return table != NULL ? table->n_subtables : 0;
+}
+
 const struct vsw_flow_rule *
 vsw_flow_table_rule(const struct vsw_flow_table *table, uint32_t i)
 {

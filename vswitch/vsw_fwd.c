@@ -620,19 +620,22 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 /* ------------------------------------------------------------------------ */
 /* Flow rules: exact-match cache, classifier, actions                        */
 
-#define EMC_MASK (VSW_EMC_ENTRIES - 1)
-/* The second candidate slot uses other hash bits, as OVS's EMC. */
-#define EMC_SHIFT 13
+#define EMC_BUCKET_MASK (VSW_EMC_ENTRIES / VSW_EMC_WAYS - 1)
 #define EMC_SEED 0x5bd1e995u
+#define EMC_NONE UINT32_MAX	/* no candidate way */
+#define EMC_SAME (UINT32_MAX - 1) /* the frame before has the same key */
 #define PCP_SHIFT 13
 
-_Static_assert(sizeof(struct vsw_flow_key) % 8 == 4, "key_equal() compares 8 x 8 + 4 bytes");
+_Static_assert(sizeof(struct vsw_flow_key) == 68, "key_equal() and emc_hash() read 8 x 8 + 4 bytes");
+_Static_assert((VSW_EMC_ENTRIES / VSW_EMC_WAYS & EMC_BUCKET_MASK) == 0, "a power of two");
 
 /* What the frames of one burst share on the flow path. */
 struct flow_burst {
 	const struct vsw_snapshot *snap;
 	const struct vsw_flow_table *table;
 	uint64_t generation;		/* of table */
+	const struct vsw_flow_rule *rules; /* the table's rules, for EMC indexes */
+	uint32_t n_rules;
 	struct vsw_fdb *fdb;		/* for NORMAL */
 	struct burst_memo *memo;	/* for NORMAL */
 	uint16_t br_id;
@@ -663,42 +666,83 @@ key_equal(const struct vsw_flow_key *a, const struct vsw_flow_key *b)
 }
 
 /*
- * The rule for @key: from the exact-match cache when it holds @key for this
- * table generation, else from the classifier, and then cached (a miss too).
- * A stale entry (older generation) is overwritten first; otherwise a hash
- * bit picks which of the two candidates to evict.
+ * The EMC's hash of @key: CRC32-C over its 68 bytes in three independent
+ * chains (a chain's crc32 instructions wait on each other; three run side by
+ * side), folded together.
  */
-static const struct vsw_flow_rule *
-flow_lookup(struct vsw_pmd *pmd, const struct flow_burst *fb, const struct vsw_flow_key *key)
+static inline uint32_t
+emc_hash(const struct vsw_flow_key *key)
 {
-	struct vsw_emc_entry *e1, *e2, *e;
-	const struct vsw_flow_rule *rule;
-	uint32_t h = rte_hash_crc(key, sizeof(*key), EMC_SEED);
+	const uint8_t *p = (const uint8_t *)key;
+	uint64_t w[8];
+	uint32_t tail, a, b, c;
 
-	pmd->pmd.flow_lookups++;
-	e1 = &pmd->emc->entries[h & EMC_MASK];
-	e2 = &pmd->emc->entries[(h >> EMC_SHIFT) & EMC_MASK];
-	if (likely(e1->generation == fb->generation && e1->hash == h && key_equal(&e1->key, key))) {
-		pmd->pmd.emc_hits++;
-		return e1->rule;
+	memcpy(w, p, sizeof(w));
+	memcpy(&tail, p + sizeof(w), sizeof(tail));
+	a = rte_hash_crc_8byte(w[0], EMC_SEED);
+	b = rte_hash_crc_8byte(w[1], EMC_SEED + 1);
+	c = rte_hash_crc_8byte(w[2], EMC_SEED + 2);
+	a = rte_hash_crc_8byte(w[3], a);
+	b = rte_hash_crc_8byte(w[4], b);
+	c = rte_hash_crc_8byte(w[5], c);
+	a = rte_hash_crc_8byte(w[6], a);
+	b = rte_hash_crc_8byte(w[7], b);
+	c = rte_hash_crc_4byte(tail, c);
+	return a ^ (b << 11 | b >> 21) ^ (c << 22 | c >> 10);
+}
+
+/* The PMD's generator for EMC inserts (xorshift32: never 0). */
+static inline uint32_t
+pmd_rand(struct vsw_pmd *pmd)
+{
+	uint32_t x = pmd->rand_state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	pmd->rand_state = x;
+	return x;
+}
+
+/* The way of @b that holds @key for generation @gen, or EMC_NONE (tags only). */
+static inline uint32_t
+emc_way(const struct vsw_emc_bucket *b, uint32_t h, uint64_t gen)
+{
+	uint32_t w;
+
+	for (w = 0; w < VSW_EMC_WAYS; w++)
+		if (b->hash[w] == h && b->generation[w] == gen)
+			return w;
+	return EMC_NONE;
+}
+
+/*
+ * Cache the classifier's answer @rule for @key (hash @h) in the EMC: in a
+ * free or stale way of its bucket, else in a random one. Nothing when the
+ * bucket already has the key (an earlier frame of the burst put it there).
+ */
+static void
+emc_insert(struct vsw_pmd *pmd, const struct flow_burst *fb, const struct vsw_flow_key *key,
+	   uint32_t h, const struct vsw_flow_rule *rule)
+{
+	uint32_t bi = h & EMC_BUCKET_MASK, w, free_way = EMC_NONE;
+	struct vsw_emc_bucket *b = &pmd->emc->buckets[bi];
+
+	for (w = 0; w < VSW_EMC_WAYS; w++) {
+		if (b->generation[w] != fb->generation) {
+			if (free_way == EMC_NONE)
+				free_way = w;
+		} else if (b->hash[w] == h &&
+			   key_equal(&pmd->emc->keys[bi * VSW_EMC_WAYS + w], key)) {
+			return;
+		}
 	}
-	if (e2->generation == fb->generation && e2->hash == h && key_equal(&e2->key, key)) {
-		pmd->pmd.emc_hits++;
-		return e2->rule;
-	}
-	pmd->pmd.emc_misses++;
-	rule = vsw_flow_table_lookup(fb->table, key);
-	if (e1->generation != fb->generation)
-		e = e1;
-	else if (e2->generation != fb->generation)
-		e = e2;
-	else
-		e = (h >> 31) != 0 ? e2 : e1;
-	e->key = *key;
-	e->hash = h;
-	e->generation = fb->generation;
-	e->rule = rule;
-	return rule;
+	w = free_way != EMC_NONE ? free_way : pmd_rand(pmd) % VSW_EMC_WAYS;
+	pmd->emc->keys[bi * VSW_EMC_WAYS + w] = *key;
+	b->hash[w] = h;
+	b->rule[w] = rule != NULL ? (uint32_t)(rule - fb->rules) : VSW_EMC_NO_RULE;
+	b->generation[w] = fb->generation;
+	pmd->pmd.emc_inserts++;
 }
 
 /* Size of @m's Ethernet header as it is now: 14, or 18 with an 802.1Q tag. */
@@ -981,38 +1025,105 @@ run_actions(struct vsw_pmd *pmd, const struct flow_burst *fb, const struct vsw_f
 		rte_pktmbuf_free(m);
 }
 
-/* Run one packet through the flow table of its bridge. */
+/*
+ * Run @n frames received on fb->in_port through the flow table, in stages
+ * whose memory reads overlap, as OVS's emc_processing: every frame's key and
+ * its EMC bucket (prefetched); the buckets' tags, prefetching the key of a
+ * matching way; those keys, and the classifier for the frames they do not
+ * answer; then each frame's actions, in the order the frames came. A frame
+ * with the key of the frame before it (a train of one flow) takes that
+ * frame's rule and skips the hash and the cache; it counts as an EMC hit.
+ */
 static void
-input_flow(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf *m)
+flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct vsw_port_info *in_pi = &fb->snap->ports[fb->in_port];
-	const struct vsw_flow_rule *rule;
-	/* 8-byte aligned: rte_hash_crc() reads it 8 bytes at a time. */
-	struct vsw_flow_key key __rte_aligned(8);
-	uint32_t size = rte_pktmbuf_pkt_len(m), hdr_size;
+	struct vsw_flow_key keys[VSW_BURST];
+	const struct vsw_flow_rule *rules[VSW_BURST], *r;
+	struct rte_mbuf *live[VSW_BURST], *m;
+	uint32_t hash[VSW_BURST], slot[VSW_BURST];
+	struct vsw_emc *emc = pmd->emc;
+	/* 0: the cache is off (by the setting, or because the classifier
+	 * is quicker with this few subtables); UINT32_MAX: every answer goes in. */
+	uint32_t min = vsw_flow_table_n_subtables(fb->table) < pmd->emc_min_subtables ?
+			       0 : __atomic_load_n(&pmd->emc_insert_min, __ATOMIC_RELAXED);
+	uint32_t hdr_size, w;
+	uint16_t i, k = 0;
 
-	if (unlikely(vsw_flow_key_extract(m, fb->in_port, &key) != 0)) {
-		drop(pmd, fb->in_port, VSW_DROP_MALFORMED, m);
-		return;
+	for (i = 0; i < n; i++) {
+		m = pkts[i];
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		if (unlikely(vsw_flow_key_extract(m, fb->in_port, &keys[k]) != 0)) {
+			drop(pmd, fb->in_port, VSW_DROP_MALFORMED, m);
+			continue;
+		}
+		hdr_size = keys[k].vlan_tci != 0 ? HDR_SIZE_ETH + HDR_SIZE_VLAN : HDR_SIZE_ETH;
+		if (unlikely(in_pi->mtu != 0 && rte_pktmbuf_pkt_len(m) - hdr_size > in_pi->mtu)) {
+			drop(pmd, fb->in_port, VSW_DROP_OVERSIZE, m);
+			continue;
+		}
+		live[k] = m;
+		hash[k] = 0;
+		slot[k] = EMC_NONE;
+		if (k > 0 && key_equal(&keys[k], &keys[k - 1])) {
+			/* The same flow as the frame before: its answer. */
+			slot[k] = EMC_SAME;
+		} else if (min != 0) {
+			hash[k] = emc_hash(&keys[k]);
+			rte_prefetch0(&emc->buckets[hash[k] & EMC_BUCKET_MASK]);
+		}
+		k++;
 	}
-	hdr_size = key.vlan_tci != 0 ? HDR_SIZE_ETH + HDR_SIZE_VLAN : HDR_SIZE_ETH;
-	if (unlikely(in_pi->mtu != 0 && size - hdr_size > in_pi->mtu)) {
-		drop(pmd, fb->in_port, VSW_DROP_OVERSIZE, m);
-		return;
+	pmd->pmd.flow_lookups += k;
+
+	for (i = 0; i < k; i++) {
+		if (min == 0 || slot[i] == EMC_SAME)
+			continue;
+		w = emc_way(&emc->buckets[hash[i] & EMC_BUCKET_MASK], hash[i], fb->generation);
+		if (w == EMC_NONE)
+			continue;
+		slot[i] = (hash[i] & EMC_BUCKET_MASK) * VSW_EMC_WAYS + w;
+		/* A key spans at most two lines. */
+		rte_prefetch0(&emc->keys[slot[i]]);
+		rte_prefetch0((const uint8_t *)&emc->keys[slot[i] + 1] - 1);
 	}
-	rule = flow_lookup(pmd, fb, &key);
-	if (rule == NULL) {
-		drop(pmd, fb->in_port, VSW_DROP_FLOW_MISS, m);
-		return;
+
+	for (i = 0; i < k; i++) {
+		/* An insert of an earlier frame may have taken the way: the key
+		 * compare sees it, and the rule is read after the compare. */
+		if (slot[i] == EMC_SAME) {
+			rules[i] = rules[i - 1];
+			pmd->pmd.emc_hits++;
+		} else if (slot[i] != EMC_NONE && key_equal(&emc->keys[slot[i]], &keys[i])) {
+			w = emc->buckets[slot[i] / VSW_EMC_WAYS].rule[slot[i] % VSW_EMC_WAYS];
+			rules[i] = w < fb->n_rules ? &fb->rules[w] : NULL;
+			pmd->pmd.emc_hits++;
+		} else {
+			pmd->pmd.emc_misses++;
+			rules[i] = vsw_flow_table_lookup(fb->table, &keys[i]);
+			if (min != 0 && (min == UINT32_MAX || pmd_rand(pmd) <= min))
+				emc_insert(pmd, fb, &keys[i], hash[i], rules[i]);
+		}
+		if (rules[i] != NULL && slot[i] != EMC_SAME)
+			rte_prefetch0(&pmd->flow_ctr[rules[i]->id]);
 	}
-	pmd->flow_packets[rule->id]++;
-	pmd->flow_bytes[rule->id] += size;
-	if (rule->n_actions == 1 && rule->actions[0].type == VSW_ACT_NORMAL &&
-	    fb->n_normal < VSW_BURST) {
-		fb->normal[fb->n_normal++] = m;
-		return;
+
+	for (i = 0; i < k; i++) {
+		m = live[i];
+		r = rules[i];
+		if (r == NULL) {
+			drop(pmd, fb->in_port, VSW_DROP_FLOW_MISS, m);
+			continue;
+		}
+		pmd->flow_ctr[r->id].packets++;
+		pmd->flow_ctr[r->id].bytes += rte_pktmbuf_pkt_len(m);
+		if (r->n_actions == 1 && r->actions[0].type == VSW_ACT_NORMAL) {
+			fb->normal[fb->n_normal++] = m;
+			continue;
+		}
+		run_actions(pmd, fb, r, m);
 	}
-	run_actions(pmd, fb, rule, m);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1221,6 +1332,13 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 		rte_pktmbuf_free_bulk(pkts, n);
 		return;
 	}
+	/* The stages below hold one burst: a longer one is a caller's
+	 * mistake, taken in bursts rather than overrunning them. */
+	while (unlikely(n > VSW_BURST)) {
+		vsw_input(pmd, snap, in_port, pkts, VSW_BURST);
+		pkts += VSW_BURST;
+		n -= VSW_BURST;
+	}
 	pmd->in_port = in_port;
 	ctr = &pmd->ctr[in_port];
 	for (i = 0; i < n; i++)
@@ -1263,11 +1381,9 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 		l2_run(pmd, snap, br_id, in_port, pkts, n, fdb, &memo);
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		if (i + PREFETCH_AHEAD < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		input_flow(pmd, &fb, pkts[i]);
-	}
+	fb.rules = vsw_flow_table_rule(fb.table, 0);
+	fb.n_rules = vsw_flow_table_size(fb.table);
+	flow_run(pmd, &fb, pkts, n);
 	/* The frames whose rule was just NORMAL, in the order they came.
 	 * Frames of one flow have one rule, so they keep their order; only
 	 * frames of different flows may pass each other, as in OVS's

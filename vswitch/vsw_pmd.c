@@ -32,19 +32,29 @@ int
 vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool)
 {
 	int socket = pool != NULL ? pool->socket_id : SOCKET_ID_ANY;
-	size_t ctr_size = sizeof(uint64_t) * VSW_FLOW_MAX_RULES;
+	size_t ctr_size = sizeof(struct vsw_flow_ctr) * VSW_FLOW_MAX_RULES;
 
 	memset(pmd, 0, sizeof(*pmd));
 	pmd->pool = pool;
 	pmd->in_port = VSW_PORT_NONE;
+	pmd->rand_state = 0x2545f491u;
+	pmd->emc_min_subtables = VSW_EMC_MIN_SUBTABLES;
+	vsw_pmd_set_emc_insert_inv_prob(pmd, VSW_EMC_INSERT_INV_PROB_DEFAULT);
 	pmd->emc = zalloc("vsw_emc", sizeof(*pmd->emc), socket);
-	pmd->flow_packets = zalloc("vsw_flow_packets", ctr_size, socket);
-	pmd->flow_bytes = zalloc("vsw_flow_bytes", ctr_size, socket);
-	if (pmd->emc == NULL || pmd->flow_packets == NULL || pmd->flow_bytes == NULL) {
+	pmd->flow_ctr = zalloc("vsw_flow_ctr", ctr_size, socket);
+	if (pmd->emc == NULL || pmd->flow_ctr == NULL) {
 		vsw_pmd_free(pmd);
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+void
+vsw_pmd_set_emc_insert_inv_prob(struct vsw_pmd *pmd, uint32_t inv_prob)
+{
+	uint32_t min = inv_prob == 0 ? 0 : UINT32_MAX / inv_prob;
+
+	__atomic_store_n(&pmd->emc_insert_min, min, __ATOMIC_RELAXED);
 }
 
 void
@@ -53,11 +63,9 @@ vsw_pmd_free(struct vsw_pmd *pmd)
 	if (pmd == NULL)
 		return;
 	rte_free(pmd->emc);
-	rte_free(pmd->flow_packets);
-	rte_free(pmd->flow_bytes);
+	rte_free(pmd->flow_ctr);
 	pmd->emc = NULL;
-	pmd->flow_packets = NULL;
-	pmd->flow_bytes = NULL;
+	pmd->flow_ctr = NULL;
 }
 
 void
@@ -66,11 +74,10 @@ vsw_pmd_flow_counters(const struct vsw_pmd *pmd, uint32_t rule_id, uint64_t *pac
 {
 	*packets = 0;
 	*bytes = 0;
-	if (pmd == NULL || rule_id >= VSW_FLOW_MAX_RULES || pmd->flow_packets == NULL ||
-	    pmd->flow_bytes == NULL)
+	if (pmd == NULL || rule_id >= VSW_FLOW_MAX_RULES || pmd->flow_ctr == NULL)
 		return;
 	/* Relaxed: the PMD's plain 64-bit stores are never torn on x86_64; a
 	 * sum may be one burst stale (see vsw.h, Thread-safety). */
-	*packets = __atomic_load_n(&pmd->flow_packets[rule_id], __ATOMIC_RELAXED);
-	*bytes = __atomic_load_n(&pmd->flow_bytes[rule_id], __ATOMIC_RELAXED);
+	*packets = __atomic_load_n(&pmd->flow_ctr[rule_id].packets, __ATOMIC_RELAXED);
+	*bytes = __atomic_load_n(&pmd->flow_ctr[rule_id].bytes, __ATOMIC_RELAXED);
 }

@@ -51,25 +51,30 @@ void vsw_fdb_write_hold(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, u
 enum vsw_drop vsw_sec_check(const struct vsw_port_security *sec, const struct rte_mbuf *m);
 
 /*
- * One exact-match cache entry: the full flow key of a frame and the rule the
- * classifier of table `generation` gave for it (NULL: no rule matched, which
- * is cached too). Generation 0 never matches: no table has it.
+ * The exact-match cache of one PMD (allocated by vsw_pmd_init(), used by
+ * vsw_fwd.c): VSW_EMC_ENTRIES keys in buckets of VSW_EMC_WAYS. A key's
+ * bucket is its hash & (buckets - 1). A bucket's tags fill one cache line,
+ * so a miss reads one line; the keys sit apart (keys[bucket * WAYS + way])
+ * and are read only when a tag matches. A way holds the rule that the
+ * classifier of table `generation` gave for the key, as an index in that
+ * table's rules (VSW_EMC_NO_RULE: no rule matched, which is cached too).
+ * Generation 0 never matches: no table has it. Stale ways (another
+ * generation) are simply overwritten; nothing is invalidated explicitly.
  */
-struct vsw_emc_entry {
-	struct vsw_flow_key key;
-	uint32_t hash;			/* rte_hash_crc of key */
-	uint64_t generation;
-	const struct vsw_flow_rule *rule;
+#define VSW_EMC_WAYS 4
+#define VSW_EMC_NO_RULE UINT32_MAX
+
+struct vsw_emc_bucket {
+	uint64_t generation[VSW_EMC_WAYS];
+	uint32_t hash[VSW_EMC_WAYS];	/* rte_hash_crc of the key */
+	uint32_t rule[VSW_EMC_WAYS];
+} __rte_cache_aligned;
+
+struct vsw_emc {
+	struct vsw_emc_bucket buckets[VSW_EMC_ENTRIES / VSW_EMC_WAYS];
+	struct vsw_flow_key keys[VSW_EMC_ENTRIES];
 };
 
-/*
- * The exact-match cache of one PMD (allocated by vsw_pmd_init(), used by
- * vsw_fwd.c). Two candidate slots per key, as OVS's EMC: hash & mask and
- * (hash >> 13) & mask. Stale entries (another generation) are simply
- * overwritten; nothing is ever invalidated explicitly.
- */
-struct vsw_emc {
-	struct vsw_emc_entry entries[VSW_EMC_ENTRIES];
-};
+_Static_assert(sizeof(struct vsw_emc_bucket) == RTE_CACHE_LINE_SIZE, "a bucket is one line");
 
 #endif /* VSW_PRIV_H */

@@ -407,6 +407,11 @@ setup(void **state)
 	(void)state;
 	if (vsw_test_switch_init(&snap, BR, &fdb, &pmd, pool, "flow", T0) != 0)
 		return -1;
+	/* The cache tests count hits after one miss: every answer goes in
+	 * (the default puts one in 100), and the cache serves tables of any
+	 * number of subtables (test_emc_policy covers the defaults). */
+	vsw_pmd_set_emc_insert_inv_prob(&pmd, 1);
+	pmd.emc_min_subtables = 0;
 	table = NULL;
 	baseline = rte_mempool_in_use_count(pool);
 	return 0;
