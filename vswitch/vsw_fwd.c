@@ -621,7 +621,6 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 /* Flow rules: exact-match cache, classifier, actions                        */
 
 #define EMC_BUCKET_MASK (VSW_EMC_ENTRIES / VSW_EMC_WAYS - 1)
-#define EMC_SEED 0x5bd1e995u
 #define EMC_NONE UINT32_MAX	/* no candidate way */
 #define EMC_SAME (UINT32_MAX - 1) /* the frame before has the same key */
 #define PCP_SHIFT 13
@@ -665,32 +664,6 @@ key_equal(const struct vsw_flow_key *a, const struct vsw_flow_key *b)
 	return diff == 0 && u == v;
 }
 
-/*
- * The EMC's hash of @key: CRC32-C over its 68 bytes in three independent
- * chains (a chain's crc32 instructions wait on each other; three run side by
- * side), folded together.
- */
-static inline uint32_t
-emc_hash(const struct vsw_flow_key *key)
-{
-	const uint8_t *p = (const uint8_t *)key;
-	uint64_t w[8];
-	uint32_t tail, a, b, c;
-
-	memcpy(w, p, sizeof(w));
-	memcpy(&tail, p + sizeof(w), sizeof(tail));
-	a = rte_hash_crc_8byte(w[0], EMC_SEED);
-	b = rte_hash_crc_8byte(w[1], EMC_SEED + 1);
-	c = rte_hash_crc_8byte(w[2], EMC_SEED + 2);
-	a = rte_hash_crc_8byte(w[3], a);
-	b = rte_hash_crc_8byte(w[4], b);
-	c = rte_hash_crc_8byte(w[5], c);
-	a = rte_hash_crc_8byte(w[6], a);
-	b = rte_hash_crc_8byte(w[7], b);
-	c = rte_hash_crc_4byte(tail, c);
-	return a ^ (b << 11 | b >> 21) ^ (c << 22 | c >> 10);
-}
-
 /* The PMD's generator for EMC inserts (xorshift32: never 0). */
 static inline uint32_t
 pmd_rand(struct vsw_pmd *pmd)
@@ -704,16 +677,38 @@ pmd_rand(struct vsw_pmd *pmd)
 	return x;
 }
 
-/* The way of @b that holds @key for generation @gen, or EMC_NONE (tags only). */
+/*
+ * The first way of @b from @w on whose tag says it may hold a key of hash @h
+ * for generation @gen, or EMC_NONE (tags only: the key is the caller's to
+ * compare).
+ */
 static inline uint32_t
-emc_way(const struct vsw_emc_bucket *b, uint32_t h, uint64_t gen)
+emc_way(const struct vsw_emc_bucket *b, uint32_t w, uint32_t h, uint64_t gen)
 {
-	uint32_t w;
-
-	for (w = 0; w < VSW_EMC_WAYS; w++)
+	for (; w < VSW_EMC_WAYS; w++)
 		if (b->hash[w] == h && b->generation[w] == gen)
 			return w;
 	return EMC_NONE;
+}
+
+/*
+ * Does the EMC hold @key (hash @h)? *@slot is the first way whose tag
+ * matched; when its key is another one (two keys of one hash), the bucket's
+ * later ways are tried too. On a hit *@slot is the way that holds @key.
+ */
+static inline bool
+emc_match(const struct vsw_emc *emc, const struct flow_burst *fb, const struct vsw_flow_key *key,
+	  uint32_t h, uint32_t *slot)
+{
+	uint32_t bi = *slot / VSW_EMC_WAYS, w = *slot % VSW_EMC_WAYS;
+
+	while (!key_equal(&emc->keys[bi * VSW_EMC_WAYS + w], key)) {
+		w = emc_way(&emc->buckets[bi], w + 1, h, fb->generation);
+		if (w == EMC_NONE)
+			return false;
+	}
+	*slot = bi * VSW_EMC_WAYS + w;
+	return true;
 }
 
 /*
@@ -1070,7 +1065,7 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 			/* The same flow as the frame before: its answer. */
 			slot[k] = EMC_SAME;
 		} else if (min != 0) {
-			hash[k] = emc_hash(&keys[k]);
+			hash[k] = vsw_emc_hash(&keys[k]);
 			rte_prefetch0(&emc->buckets[hash[k] & EMC_BUCKET_MASK]);
 		}
 		k++;
@@ -1080,7 +1075,7 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 	for (i = 0; i < k; i++) {
 		if (min == 0 || slot[i] == EMC_SAME)
 			continue;
-		w = emc_way(&emc->buckets[hash[i] & EMC_BUCKET_MASK], hash[i], fb->generation);
+		w = emc_way(&emc->buckets[hash[i] & EMC_BUCKET_MASK], 0, hash[i], fb->generation);
 		if (w == EMC_NONE)
 			continue;
 		slot[i] = (hash[i] & EMC_BUCKET_MASK) * VSW_EMC_WAYS + w;
@@ -1095,7 +1090,7 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 		if (slot[i] == EMC_SAME) {
 			rules[i] = rules[i - 1];
 			pmd->pmd.emc_hits++;
-		} else if (slot[i] != EMC_NONE && key_equal(&emc->keys[slot[i]], &keys[i])) {
+		} else if (slot[i] != EMC_NONE && emc_match(emc, fb, &keys[i], hash[i], &slot[i])) {
 			w = emc->buckets[slot[i] / VSW_EMC_WAYS].rule[slot[i] % VSW_EMC_WAYS];
 			rules[i] = w < fb->n_rules ? &fb->rules[w] : NULL;
 			pmd->pmd.emc_hits++;

@@ -7,8 +7,10 @@
 #define VSW_PRIV_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
+#include <rte_hash_crc.h>
 #include <rte_mbuf.h>
 
 #include "vsw.h"
@@ -76,5 +78,33 @@ struct vsw_emc {
 };
 
 _Static_assert(sizeof(struct vsw_emc_bucket) == RTE_CACHE_LINE_SIZE, "a bucket is one line");
+
+#define VSW_EMC_SEED 0x5bd1e995u
+
+/*
+ * The EMC's hash of @key: CRC32-C over its 68 bytes in three independent
+ * chains (a chain's crc32 instructions wait on each other; three run side by
+ * side), folded together.
+ */
+static inline uint32_t
+vsw_emc_hash(const struct vsw_flow_key *key)
+{
+	const uint8_t *p = (const uint8_t *)key;
+	uint64_t w[8];
+	uint32_t tail, a, b, c;
+
+	memcpy(w, p, sizeof(w));
+	memcpy(&tail, p + sizeof(w), sizeof(tail));
+	a = rte_hash_crc_8byte(w[0], VSW_EMC_SEED);
+	b = rte_hash_crc_8byte(w[1], VSW_EMC_SEED + 1);
+	c = rte_hash_crc_8byte(w[2], VSW_EMC_SEED + 2);
+	a = rte_hash_crc_8byte(w[3], a);
+	b = rte_hash_crc_8byte(w[4], b);
+	c = rte_hash_crc_8byte(w[5], c);
+	a = rte_hash_crc_8byte(w[6], a);
+	b = rte_hash_crc_8byte(w[7], b);
+	c = rte_hash_crc_4byte(tail, c);
+	return a ^ (b << 11 | b >> 21) ^ (c << 22 | c >> 10);
+}
 
 #endif /* VSW_PRIV_H */

@@ -11,6 +11,7 @@
  * A 10,000-rule table is built and timed (printed, not asserted).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@
 #include <rte_malloc.h>
 
 #include "vsw.h"
+#include "vsw_priv.h"
 #include "vsw_test_eal.h"
 
 #define T0 1000u
@@ -1579,6 +1581,281 @@ test_emc(void **state)
 	assert_int_equal(pmd.pmd.flow_lookups, 11);
 }
 
+/* Source MAC number @k: 02:00:00:k (three bytes of k), never a group address. */
+static struct rte_ether_addr
+mac_n(uint32_t k)
+{
+	struct rte_ether_addr a = { .addr_bytes = { 0x02, 0x5e, 0, (uint8_t)(k >> 16),
+						    (uint8_t)(k >> 8), (uint8_t)k } };
+	return a;
+}
+
+/*
+ * Rules in @n_masks subtables, all deciding by the source MAC's last bit:
+ * even sources go to port 2, odd ones to port 3. Subtable j adds an exact
+ * match of another field of the test frames (dl_type, dl_dst, dl_dst's first byte) to
+ * the last-bit mask, at priority 10 + j, so a lookup visits them all until
+ * it finds its rule.
+ */
+static void
+set_parity_rules(unsigned int n_masks)
+{
+	static const struct rte_ether_addr bit = { .addr_bytes = { 0, 0, 0, 0, 0, 1 } };
+	static const struct rte_ether_addr all = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff,
+								   0xff } };
+	static const struct rte_ether_addr first = { .addr_bytes = { 0xff } };
+	struct vsw_flow_rule rules[8];
+	unsigned int j, n = 0, side;
+
+	assert_true(n_masks >= 1 && 2 * n_masks <= RTE_DIM(rules));
+	for (j = 0; j < n_masks; j++) {
+		for (side = 0; side < 2; side++) {
+			struct rte_ether_addr src = mac_n(side);
+			struct vsw_flow_rule *r = &rules[n];
+
+			*r = mkrule(n, (uint16_t)(10 + j));
+			n++;
+			m_dl_src(r, &src, &bit);
+			if (j == 1)
+				m_dl_type(r, ETH_IP4);
+			if (j == 2)
+				m_dl_dst(r, &mac_b, &all);
+			if (j == 3)
+				m_dl_dst(r, &mac_b, &first);
+			act_output(r, (uint16_t)(2 + side));
+		}
+	}
+	set_rules(rules, n);
+	assert_int_equal(vsw_flow_table_n_subtables(table), n_masks);
+}
+
+/*
+ * Send frames of flows @k0.. @k0 + @n - 1 from port 1 in bursts of
+ * VSW_BURST (one flow per frame) and check that each left on its parity's
+ * port, in order.
+ */
+static void
+send_flows(uint32_t k0, uint32_t n)
+{
+	struct rte_mbuf *pkts[VSW_BURST];
+	uint32_t k, i, b, even, odd;
+
+	for (k = k0; k < k0 + n; k += b) {
+		b = RTE_MIN((uint32_t)VSW_BURST, k0 + n - k);
+		even = odd = 0;
+		for (i = 0; i < b; i++) {
+			struct rte_ether_addr src = mac_n(k + i);
+
+			pkts[i] = frame(&mac_b, &src, -1, 46);
+			even += (k + i) % 2 == 0;
+			odd += (k + i) % 2 == 1;
+		}
+		vsw_input(&pmd, &snap, 1, pkts, (uint16_t)b);
+		assert_int_equal(pmd.tx[2].n, even);
+		assert_int_equal(pmd.tx[3].n, odd);
+		for (i = 0; i < pmd.tx[2].n; i++)
+			assert_int_equal(rte_pktmbuf_mtod(pmd.tx[2].pkts[i], uint8_t *)[11] % 2, 0);
+		for (i = 0; i < pmd.tx[3].n; i++)
+			assert_int_equal(rte_pktmbuf_mtod(pmd.tx[3].pkts[i], uint8_t *)[11] % 2, 1);
+		flush_tx();
+	}
+}
+
+/*
+ * The cache's defaults: it serves only tables of VSW_EMC_MIN_SUBTABLES or
+ * more subtables, and takes one classifier answer in 100 (a flow seen once
+ * per burst gets in after about a hundred frames, then stays); at 0 it is
+ * off. Every frame is forwarded by its rule whatever the cache does.
+ */
+static void
+test_emc_policy(void **state)
+{
+	uint64_t misses;
+	unsigned int i;
+
+	(void)state;
+	add_trunks(3);
+	vsw_pmd_set_emc_insert_inv_prob(&pmd, VSW_EMC_INSERT_INV_PROB_DEFAULT);
+	pmd.emc_min_subtables = VSW_EMC_MIN_SUBTABLES;
+	assert_true(VSW_EMC_MIN_SUBTABLES > 1 && VSW_EMC_MIN_SUBTABLES <= 4);
+
+	/* Fewer subtables: the classifier answers every frame. */
+	set_parity_rules(VSW_EMC_MIN_SUBTABLES - 1);
+	for (i = 0; i < 300; i++)
+		send_flows(7, 1);
+	assert_int_equal(pmd.pmd.flow_lookups, 300);
+	assert_int_equal(pmd.pmd.emc_misses, 300);
+	assert_int_equal(pmd.pmd.emc_hits, 0);
+	assert_int_equal(pmd.pmd.emc_inserts, 0);
+
+	/* Enough subtables: in after some misses, then hits only. */
+	set_parity_rules(4);
+	memset(&pmd.pmd, 0, sizeof(pmd.pmd));
+	for (i = 0; i < 1000; i++)
+		send_flows(7, 1);
+	misses = pmd.pmd.emc_misses;
+	print_message("1/%u inserts: in after %" PRIu64 " misses\n",
+		      VSW_EMC_INSERT_INV_PROB_DEFAULT, misses);
+	assert_int_equal(pmd.pmd.emc_inserts, 1);
+	assert_true(misses > 1 && misses < 900);
+	assert_int_equal(pmd.pmd.emc_hits, 1000 - misses);
+
+	/* Off: no hits, no inserts, the same forwarding. */
+	vsw_pmd_set_emc_insert_inv_prob(&pmd, 0);
+	memset(&pmd.pmd, 0, sizeof(pmd.pmd));
+	send_flows(7, 1);
+	send_flows(100, 64);
+	assert_int_equal(pmd.pmd.emc_hits, 0);
+	assert_int_equal(pmd.pmd.emc_misses, 65);
+	assert_int_equal(pmd.pmd.emc_inserts, 0);
+}
+
+/*
+ * Three times more flows than the cache has entries, twice over, every
+ * answer inserted: buckets overflow and evict all the time, and every frame
+ * still goes where its rule says (a way read for the wrong key, or a rule
+ * index read from the wrong way, would send half of them to the other port).
+ * Then frames in trains of one flow: one lookup per train.
+ */
+static void
+test_emc_eviction(void **state)
+{
+	const uint32_t n = 3 * VSW_EMC_ENTRIES;
+	struct rte_mbuf *pkts[VSW_BURST];
+	struct rte_ether_addr src;
+	uint16_t i;
+
+	(void)state;
+	add_trunks(3);
+	set_parity_rules(4);
+	send_flows(0, n);
+	assert_int_equal(pmd.pmd.emc_misses, n);
+	assert_int_equal(pmd.pmd.emc_inserts, n);
+	send_flows(0, n);
+	send_flows(n - 1000, 1000);
+	assert_int_equal(pmd.pmd.flow_lookups, 2 * n + 1000);
+	assert_int_equal(pmd.pmd.emc_hits + pmd.pmd.emc_misses, 2 * n + 1000);
+	/* The last 1000 were sent just before: most are still there. */
+	print_message("%u flows twice, then the last 1000: %" PRIu64 " hits\n", n,
+		      pmd.pmd.emc_hits);
+	assert_true(pmd.pmd.emc_hits >= 500);
+	assert_true(pmd.pmd.emc_inserts == pmd.pmd.emc_misses);
+	assert_int_equal(all_drops(), 0);
+
+	/* 4 trains of 8 frames of new flows: 4 lookups, 28 frames answered
+	 * by the frame before them, all sent by their own rule. */
+	memset(&pmd.pmd, 0, sizeof(pmd.pmd));
+	for (i = 0; i < VSW_BURST; i++) {
+		src = mac_n(n + 100 + i / 8);
+		pkts[i] = frame(&mac_b, &src, -1, 46);
+	}
+	vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+	assert_int_equal(pmd.pmd.emc_misses, 4);
+	assert_int_equal(pmd.pmd.emc_hits, VSW_BURST - 4);
+	assert_int_equal(pmd.pmd.emc_inserts, 4);
+	assert_int_equal(pmd.tx[2].n, 16);
+	assert_int_equal(pmd.tx[3].n, 16);
+	flush_tx();
+}
+
+struct hash_of {
+	uint32_t hash;
+	uint64_t bits;		/* 24 bits of source MAC, 24 of destination */
+};
+
+static int
+cmp_hash_of(const void *a, const void *b)
+{
+	const struct hash_of *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->bits < y->bits ? -1 : x->bits > y->bits;
+}
+
+/* The addresses of collision candidate @bits. */
+static void
+bits_macs(uint64_t bits, struct rte_ether_addr *src, struct rte_ether_addr *dst)
+{
+	*src = mac_n((uint32_t)(bits & 0xffffff));
+	*dst = mac_n((uint32_t)(bits >> 24));
+	dst->addr_bytes[1] = 0;
+}
+
+/* One frame from port 1; it must leave on @port alone. */
+static void
+send_one(uint64_t bits, uint16_t port)
+{
+	struct rte_ether_addr src, dst;
+
+	bits_macs(bits, &src, &dst);
+	input1(1, frame(&dst, &src, -1, 46));
+	check_tx((const int[]){ 1, 2, 3, -1 },
+		 (const int[]){ 0, port == 2 ? 1 : 0, port == 3 ? 1 : 0 });
+	flush_tx();
+}
+
+/*
+ * Two flows whose keys have the same 32-bit hash (so the same bucket and
+ * the same tag) and whose sources differ in parity, so different rules:
+ * found among 400,000 random pairs of addresses (the hash is a CRC, linear:
+ * keys that differ in fewer than 33 bits never collide, so both addresses
+ * vary). The cache must tell them apart by the key itself.
+ */
+static void
+test_emc_hash_collision(void **state)
+{
+	const uint32_t n = 400000;
+	struct hash_of *h = calloc(n, sizeof(*h));
+	struct rte_ether_addr src, dst;
+	struct vsw_flow_key key;
+	struct rte_mbuf *m;
+	uint64_t b1 = 0, b2 = 0;
+	bool found = false;
+	uint32_t i;
+
+	(void)state;
+	assert_non_null(h);
+	rng_state = 0x9e3779b97f4a7c15u;
+	m = frame(&mac_b, &mac_a, -1, 46);
+	for (i = 0; i < n; i++) {
+		h[i].bits = rng() & ((UINT64_C(1) << 48) - 1);
+		bits_macs(h[i].bits, &src, &dst);
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), &dst, sizeof(dst));
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *) + 6, &src, sizeof(src));
+		assert_int_equal(vsw_flow_key_extract(m, 1, &key), 0);
+		h[i].hash = vsw_emc_hash(&key);
+	}
+	rte_pktmbuf_free(m);
+	qsort(h, n, sizeof(*h), cmp_hash_of);
+	for (i = 1; i < n && !found; i++) {
+		if (h[i].hash == h[i - 1].hash && (h[i].bits ^ h[i - 1].bits) % 2 == 1) {
+			b1 = h[i - 1].bits;
+			b2 = h[i].bits;
+			found = true;
+		}
+	}
+	free(h);
+	assert_true(found);
+	print_message("flows %012" PRIx64 " and %012" PRIx64 " share hash and bucket\n", b1, b2);
+
+	add_trunks(3);
+	/* Two subtables decide by the source's last bit alone. */
+	set_parity_rules(2);
+	send_one(b1, (uint16_t)(2 + b1 % 2));
+	send_one(b1, (uint16_t)(2 + b1 % 2));
+	assert_int_equal(pmd.pmd.emc_hits, 1);
+	/* Same tag, other key: a miss, and the classifier sends it right. */
+	send_one(b2, (uint16_t)(2 + b2 % 2));
+	assert_int_equal(pmd.pmd.emc_hits, 1);
+	assert_int_equal(pmd.pmd.emc_misses, 2);
+	/* Both now sit in the bucket; each still finds its own. */
+	send_one(b2, (uint16_t)(2 + b2 % 2));
+	send_one(b1, (uint16_t)(2 + b1 % 2));
+	assert_int_equal(pmd.pmd.emc_hits, 3);
+	assert_int_equal(pmd.pmd.emc_inserts, 2);
+}
+
 /* The same address is the point of the test above: make it happen. */
 static void
 test_emc_same_address(void **state)
@@ -2168,6 +2445,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_miss_and_drop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emc_same_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emc_policy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emc_eviction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emc_hash_collision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_mac, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vlan_actions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outputs_shared_or_copied, setup, teardown),
