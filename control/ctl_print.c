@@ -324,6 +324,24 @@ render_pmd_stats(const json_t *result, FILE *out)
 			get_num(pmd, "burst_cycles_per_packet", bpp, sizeof(bpp)),
 			get_num(pmd, "busy_pct", pct, sizeof(pct)), rxqs);
 	}
+	/* The flow path, where a bridge has flow rules. */
+	json_array_foreach(json_object_get(result, "pmds"), i, pmd) {
+		char fl[32], hi[32], mi[32], in[32], re[32];
+
+		if (json_integer_value(json_object_get(pmd, "flow_lookups")) == 0)
+			continue;
+		fprintf(out, "lcore %s flow lookups %s: repeats %s, emc hits %s, classifier %s, "
+			"emc inserts %s\n",
+			get_num(pmd, "lcore", lc, sizeof(lc)),
+			get_num(pmd, "flow_lookups", fl, sizeof(fl)),
+			get_num(pmd, "flow_repeats", re, sizeof(re)),
+			get_num(pmd, "emc_hits", hi, sizeof(hi)),
+			get_num(pmd, "emc_misses", mi, sizeof(mi)),
+			get_num(pmd, "emc_inserts", in, sizeof(in)));
+	}
+	if (json_object_get(result, "emc_insert_inv_prob") != NULL)
+		fprintf(out, "emc-insert-inv-prob %s\n",
+			get_num(result, "emc_insert_inv_prob", pk, sizeof(pk)));
 	return true;
 }
 

@@ -48,8 +48,10 @@ usage(FILE *out)
 		"                 over 95%% busy and it would cut its load by 25%%\n"
 		"  --pmd-auto-lb-load PCT       the busy threshold (default 95)\n"
 		"  --pmd-auto-lb-interval SEC   measurement and check interval (default 10)\n"
+		"  --emc-insert-inv-prob N      put one flow-table answer in N into the PMDs'\n"
+		"                 exact-match cache (default %d, as OVS; 1: all; 0: no cache)\n"
 		"  -h, --help     this text\n",
-		DP_MBUFS_DEFAULT);
+		DP_MBUFS_DEFAULT, VSW_EMC_INSERT_INV_PROB_DEFAULT);
 }
 
 /* mkdir -p for the directory part of @p path (or @p path itself). */
@@ -89,6 +91,7 @@ parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 		{ "pmd-auto-lb", no_argument, NULL, 'a' },
 		{ "pmd-auto-lb-load", required_argument, NULL, 'L' },
 		{ "pmd-auto-lb-interval", required_argument, NULL, 'I' },
+		{ "emc-insert-inv-prob", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -140,6 +143,20 @@ parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 				vsd->auto_lb_interval = (unsigned int)v;
 			break;
 		}
+		case 'E': {
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || *optarg == '\0' || optarg[0] == '-' ||
+			    v > UINT32_MAX) {
+				fprintf(stderr, "edgeplane-vswitchd: --emc-insert-inv-prob must be "
+						"0..%u\n", UINT32_MAX);
+				return -EINVAL;
+			}
+			vsd->emc_insert_inv_prob = (uint32_t)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -181,6 +198,7 @@ main(int argc, char **argv)
 	memset(&vsd, 0, sizeof(vsd));
 	vsd.auto_lb_load = 95;
 	vsd.auto_lb_interval = 10;
+	vsd.emc_insert_inv_prob = VSW_EMC_INSERT_INV_PROB_DEFAULT;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			eal_argc = i;
@@ -219,6 +237,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	dp_set_pmd_auto_lb(vsd.pmd_auto_lb, vsd.auto_lb_load, vsd.auto_lb_interval);
+	dp_set_emc_insert_inv_prob(vsd.emc_insert_inv_prob);
 	ret = dp_start(err, sizeof(err));
 	if (ret == 0)
 		ret = vsd_restore(&vsd, err, sizeof(err));

@@ -22,6 +22,7 @@ struct vsd {
 	bool pmd_auto_lb;
 	unsigned int auto_lb_load;	/* percent */
 	unsigned int auto_lb_interval;	/* seconds */
+	uint32_t emc_insert_inv_prob;	/* --emc-insert-inv-prob */
 	/* Ports from the db that could not be re-created at start-up:
 	 * [{"bridge", "port": {...}, "error"}]. Kept so that the db does not
 	 * lose them; shown with state "error"; port.del removes them. */

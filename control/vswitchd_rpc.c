@@ -817,6 +817,10 @@ pmd_json(const struct dp_pmd_info *info, void *arg)
 				    json_integer((json_int_t)info->pipe.emc_misses));
 		json_object_set_new(last, "flow_lookups",
 				    json_integer((json_int_t)info->pipe.flow_lookups));
+		json_object_set_new(last, "emc_inserts",
+				    json_integer((json_int_t)info->pipe.emc_inserts));
+		json_object_set_new(last, "flow_repeats",
+				    json_integer((json_int_t)info->pipe.flow_repeats));
 	}
 	return 0;
 }
@@ -902,8 +906,14 @@ m_pmd_rxq_rebalance(void *ctx, json_t *params, json_t **result, char *err, size_
 static int
 m_pmd_stats(void *ctx, json_t *params, json_t **result, char *err, size_t errlen)
 {
+	int ret;
+
 	(void)ctx;
-	return pmd_list(pmd_json, params, result, err, errlen);
+	ret = pmd_list(pmd_json, params, result, err, errlen);
+	if (ret == 0)
+		json_object_set_new(*result, "emc_insert_inv_prob",
+				    json_integer((json_int_t)dp_emc_insert_inv_prob()));
+	return ret;
 }
 
 static int

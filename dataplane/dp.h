@@ -227,6 +227,14 @@ int dp_pmd_rxq_rebalance(unsigned int *n_moved, char *err, size_t errlen);
  * would cut the busiest PMD's load by 25%, rebalance. Defaults: off, 95, 10.
  */
 void dp_set_pmd_auto_lb(bool on, unsigned int load_pct, unsigned int interval_s);
+/**
+ * Every PMD's exact-match cache takes one classifier answer in @p inv_prob
+ * (vsw_pmd_set_emc_insert_inv_prob(); 0 turns the caches off), from the
+ * PMDs' next bursts on.
+ */
+void dp_set_emc_insert_inv_prob(uint32_t inv_prob);
+/** The value dp_set_emc_insert_inv_prob() set (default VSW_EMC_INSERT_INV_PROB_DEFAULT). */
+uint32_t dp_emc_insert_inv_prob(void);
 /** Rx queues moved by auto load balance so far. */
 uint64_t dp_pmd_auto_lb_moves(void);
 

@@ -52,6 +52,7 @@ dp_init(int argc, char **argv, const struct dp_params *params, char *err, size_t
 	dp.n_mbufs = params != NULL && params->n_mbufs != 0 ? params->n_mbufs : DP_MBUFS_DEFAULT;
 	dp.auto_lb_load_pct = 95;
 	dp.rxq_interval_s = 10;
+	dp.emc_insert_inv_prob = VSW_EMC_INSERT_INV_PROB_DEFAULT;
 
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
@@ -208,6 +209,7 @@ dp_start(char *err, size_t errlen)
 			rte_free(pmd);
 			return -ENOMEM;
 		}
+		vsw_pmd_set_emc_insert_inv_prob(&pmd->vsw, dp.emc_insert_inv_prob);
 		dp.pmds[idx++] = pmd;
 	}
 	dp.n_pmds = idx;

@@ -196,6 +196,22 @@ dp_set_pmd_auto_lb(bool on, unsigned int load_pct, unsigned int interval_s)
 	dp.rxq_interval_s = interval_s;
 }
 
+void
+dp_set_emc_insert_inv_prob(uint32_t inv_prob)
+{
+	uint16_t i;
+
+	dp.emc_insert_inv_prob = inv_prob;
+	for (i = 0; i < dp.n_pmds; i++)
+		vsw_pmd_set_emc_insert_inv_prob(&dp.pmds[i]->vsw, inv_prob);
+}
+
+uint32_t
+dp_emc_insert_inv_prob(void)
+{
+	return dp.emc_insert_inv_prob;
+}
+
 /* Control thread, from dp_run: intervals and the automatic rebalance. */
 void
 dp_rxq_run(uint64_t tsc)

@@ -678,7 +678,11 @@ struct vsw_pmd_counters {
 	uint64_t emc_hits;	/**< flow lookups answered by the exact-match cache */
 	uint64_t emc_misses;	/**< flow lookups that went to the classifier */
 	uint64_t emc_inserts;	/**< classifier answers put into the exact-match cache */
-	uint64_t flow_lookups;	/**< packets looked up in a flow table (hits + misses) */
+	/** frames with the flow key of the frame before them in the burst,
+	 * given its rule with no lookup (flow_lookups = emc_hits + emc_misses
+	 * + flow_repeats) */
+	uint64_t flow_repeats;
+	uint64_t flow_lookups;	/**< packets looked up in a flow table */
 };
 
 /** One rule's counters on one PMD: one cache line serves both. */

@@ -1027,7 +1027,7 @@ run_actions(struct vsw_pmd *pmd, const struct flow_burst *fb, const struct vsw_f
  * matching way; those keys, and the classifier for the frames they do not
  * answer; then each frame's actions, in the order the frames came. A frame
  * with the key of the frame before it (a train of one flow) takes that
- * frame's rule and skips the hash and the cache; it counts as an EMC hit.
+ * frame's rule and skips the hash and the cache (counted in flow_repeats).
  */
 static void
 flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uint16_t n)
@@ -1089,7 +1089,7 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 		 * compare sees it, and the rule is read after the compare. */
 		if (slot[i] == EMC_SAME) {
 			rules[i] = rules[i - 1];
-			pmd->pmd.emc_hits++;
+			pmd->pmd.flow_repeats++;
 		} else if (slot[i] != EMC_NONE && emc_match(emc, fb, &keys[i], hash[i], &slot[i])) {
 			w = emc->buckets[slot[i] / VSW_EMC_WAYS].rule[slot[i] % VSW_EMC_WAYS];
 			rules[i] = w < fb->n_rules ? &fb->rules[w] : NULL;

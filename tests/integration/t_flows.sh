@@ -94,3 +94,39 @@ assert_eq "$(ep_json "$(ctl --json port-stats vh1)" "sum(v for k, v in j['ports'
 	"vh1: no drop but a full receiver ring"
 assert_eq "$(peer_from "$out" 1 0)" $((60000 - full)) "every frame the switch sent arrived (receiver ring full: $full)"
 assert_le "$full" 0 "zero loss on the untouched path while 10,000 rules came and went"
+
+# 5. The PMDs' exact-match cache: --emc-insert-inv-prob (1: every answer
+# cached; 0: no cache), with a table of 5 subtables (the cache serves tables
+# of 4 or more); a bad value is refused before anything starts.
+if "$EP_VSWITCHD" -- --emc-insert-inv-prob -1 2>"$EP_TMP/err"; then
+	fail "--emc-insert-inv-prob -1 accepted"
+fi
+grep -q "emc-insert-inv-prob must be 0\.\." "$EP_TMP/err" || fail "no clear error: $(cat "$EP_TMP/err")"
+echo "ok: refused: $(cat "$EP_TMP/err")"
+ctl add-flow br0 "priority=300,in_port=vh0,actions=output:vh1"
+ctl add-flow br0 "priority=10,in_port=vh2,ip,actions=drop"
+ctl add-flow br0 "priority=10,dl_dst=02:00:00:00:00:77,actions=drop"
+ctl add-flow br0 "priority=10,ip,nw_dst=10.9.9.9,actions=drop"
+for prob in 1 0; do
+	ep_stop "$EP_VSD_PID"
+	EP_VSD_OPTS="--emc-insert-inv-prob $prob" ep_vswitchd_start "vsd-emc$prob"
+	out=$(ep_peer "pe$prob" "${socks[@]}" -- --send 0:500:02-00-00-00-00-02 --rate 20000 \
+		--rx-time 800)
+	assert_eq "$(peer_from "$out" 1 0)" 500 "inv-prob $prob: output:vh1 got every frame"
+	stats=$(ctl --json pmd-stats)
+	assert_eq "$(ep_json "$stats" "j['emc_insert_inv_prob']")" "$prob" "pmd-stats shows the setting"
+	assert_eq "$(ep_json "$stats" "sum(p['flow_lookups'] for p in j['pmds'])")" 500 "500 flow lookups"
+	hits=$(ep_json "$stats" "sum(p['emc_hits'] for p in j['pmds'])")
+	classified=$(ep_json "$stats" "sum(p['emc_misses'] for p in j['pmds'])")
+	inserts=$(ep_json "$stats" "sum(p['emc_inserts'] for p in j['pmds'])")
+	if [ "$prob" = 1 ]; then
+		assert_eq "$inserts" 1 "one flow, every answer cached: one insert"
+		assert_eq "$classified" 1 "...one classifier lookup, the rest from the cache or repeats"
+		assert_le 1 "$hits" "...cache hits"
+	else
+		assert_eq "$inserts" 0 "no cache: no insert"
+		assert_eq "$hits" 0 "no cache: no hit"
+		assert_le 1 "$classified" "no cache: the classifier answers"
+	fi
+	ctl pmd-stats | grep 'flow lookups'
+done

@@ -453,6 +453,16 @@ test_print(void **state)
 	assert_contains(t, "LCORE  SOCKET");
 	assert_contains(t, "BURST-CYC");
 	assert_contains(t, "  10         8.5    10.0  p0:0,vh0:1\n");
+	assert_null(strstr(t, "flow lookups"));
+	free(t);
+
+	t = render("pmd-stats", "pmd.stats",
+		   "{\"pmds\":[{\"lcore\":2,\"socket\":0,\"packets\":100,\"flow_lookups\":90,"
+		   "\"flow_repeats\":5,\"emc_hits\":75,\"emc_misses\":10,\"emc_inserts\":1,\"rxqs\":[]}],"
+		   "\"emc_insert_inv_prob\":100}", false);
+	assert_contains(t, "lcore 2 flow lookups 90: repeats 5, emc hits 75, classifier 10, "
+			   "emc inserts 1\n");
+	assert_contains(t, "emc-insert-inv-prob 100\n");
 	free(t);
 
 	t = render("pmd-rxq-show", "pmd.rxq",
