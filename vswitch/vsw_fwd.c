@@ -1058,19 +1058,23 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 			drop(pmd, fb->in_port, VSW_DROP_OVERSIZE, m);
 			continue;
 		}
-		live[k] = m;
-		hash[k] = 0;
-		slot[k] = EMC_NONE;
-		if (k > 0 && key_equal(&keys[k], &keys[k - 1])) {
-			/* The same flow as the frame before: its answer. */
-			slot[k] = EMC_SAME;
-		} else if (min != 0) {
-			hash[k] = vsw_emc_hash(&keys[k]);
-			rte_prefetch0(&emc->buckets[hash[k] & EMC_BUCKET_MASK]);
-		}
-		k++;
+		live[k++] = m;
 	}
 	pmd->pmd.flow_lookups += k;
+
+	/* Apart from the extraction: its narrow stores reach memory before
+	 * these wide loads of the keys read them. */
+	for (i = 0; i < k; i++) {
+		hash[i] = 0;
+		slot[i] = EMC_NONE;
+		if (i > 0 && key_equal(&keys[i], &keys[i - 1])) {
+			/* The same flow as the frame before: its answer. */
+			slot[i] = EMC_SAME;
+		} else if (min != 0) {
+			hash[i] = vsw_emc_hash(&keys[i]);
+			rte_prefetch0(&emc->buckets[hash[i] & EMC_BUCKET_MASK]);
+		}
+	}
 
 	for (i = 0; i < k; i++) {
 		if (min == 0 || slot[i] == EMC_SAME)
