@@ -102,14 +102,16 @@ bench_gen_wait_flowing() {
 
 # edgeplane: the L2 learning bridge of scripts/lib/loopback.sh; with
 # BENCH_EP_FLOWS=inport, flow rules in_port=vh0 -> vh1 and back instead
-# (docs/flows.md), the counterpart of OVS's in_port flows.
+# (docs/flows.md), the counterpart of OVS's in_port flows. BENCH_FDB_SIZE, when
+# set, sizes the MAC table of either switch (edgeplane: fdb_size; OVS:
+# other_config:mac-table-size, default 2048).
 bench_edgeplane_start() {
 	local tag=$1 dir=$2
 	rm -f "$EP_TMP/vswitchd.json"
 	ep_vswitchd_start "vsd-$tag" >/dev/null || return 1
 	BENCH_DUT_PID=$EP_VSD_PID
 	BENCH_DUT_PREFIX=$EP_VSD_PREFIX
-	ctl add-br br0 >/dev/null
+	ctl add-br br0 ${BENCH_FDB_SIZE:+fdb_size=$BENCH_FDB_SIZE} >/dev/null
 	ctl add-port br0 vh0 type=vhost-user path="$dir/vh0.sock" >/dev/null
 	ctl add-port br0 vh1 type=vhost-user path="$dir/vh1.sock" >/dev/null
 	if [ "${BENCH_EP_FLOWS:-normal}" = inport ]; then
@@ -173,6 +175,9 @@ bench_ovs_start() {
 		-- add-port br0 vh0.sock -- set Interface vh0.sock type=dpdkvhostuser ofport_request=1 \
 		-- add-port br0 vh1.sock -- set Interface vh1.sock type=dpdkvhostuser ofport_request=2 ||
 		return 1
+	if [ -n "${BENCH_FDB_SIZE:-}" ]; then
+		bench_ovs_ctl set bridge br0 other_config:mac-table-size="$BENCH_FDB_SIZE" || return 1
+	fi
 	if [ "${BENCH_OVS_FLOWS:-normal}" = inport ]; then
 		bench_ovs_ofctl del-flows "unix:$dir/br0.mgmt"
 		bench_ovs_ofctl add-flow "unix:$dir/br0.mgmt" in_port=1,actions=output:2
