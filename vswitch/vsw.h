@@ -796,9 +796,12 @@ void vsw_pmd_flow_counters(const struct vsw_pmd *pmd, uint32_t rule_id, uint64_t
  * PCP/DEI bits of an incoming tag are kept on outgoing tags.
  *
  * Flow rules: when the input port's bridge has a flow table, each frame's
- * key is extracted (runts: malformed), looked up in @p pmd's exact-match
- * cache, then on a miss in the classifier (and the result, match or not,
- * cached under the table's generation). No match drops the frame as
+ * key is extracted (runts: malformed); a frame with the key of the frame
+ * before it takes that frame's rule; the others are looked up in @p pmd's
+ * exact-match cache (for tables of at least pmd->emc_min_subtables
+ * subtables), then on a miss in the classifier (the result, match or not,
+ * cached under the table's generation with the probability set by
+ * vsw_pmd_set_emc_insert_inv_prob()). No match drops the frame as
  * flow_miss (OVS's table-miss). A match counts the rule (packets, bytes as
  * received) and runs its actions (see enum vsw_action_type). The input
  * port's MTU is checked first, as on the L2 path. Flow actions may queue
