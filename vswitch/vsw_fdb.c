@@ -470,12 +470,30 @@ vsw_fdb_lookup(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t v
  * refresh the entry when it is on this port, else ask the control thread
  * (unless it is static).
  */
-static enum vsw_learn_result
-learn_at(struct vsw_fdb *fdb, uint64_t k, const struct fdb_hit *hit, uint16_t port, uint32_t now)
+/* The slow part of learn_at(): a request for the control thread. */
+static __rte_noinline enum vsw_learn_result
+learn_request(struct vsw_fdb *fdb, uint64_t k, uint16_t port, uint32_t now)
 {
 	struct rte_ether_addr mac;
-	struct fdb_bucket *b;
 	struct fdb_req req;
+
+	memset(&req, 0, sizeof(req));
+	unpack(k, &mac, &req.vlan);
+	req.mac = mac;
+	req.port = port;
+	req.now = now;
+	if (rte_ring_mp_enqueue_elem(fdb->ring, &req, sizeof(req)) != 0) {
+		/* Relaxed: a statistic, summed by the control thread. */
+		__atomic_fetch_add(&fdb->ring_full, 1, __ATOMIC_RELAXED);
+		return VSW_LEARN_RING_FULL;
+	}
+	return VSW_LEARN_QUEUED;
+}
+
+static inline enum vsw_learn_result
+learn_at(struct vsw_fdb *fdb, uint64_t k, const struct fdb_hit *hit, uint16_t port, uint32_t now)
+{
+	struct fdb_bucket *b;
 	uint32_t w;
 
 	if (hit->pos >= 0) {
@@ -493,18 +511,7 @@ learn_at(struct vsw_fdb *fdb, uint64_t k, const struct fdb_hit *hit, uint16_t po
 		if (hit->is_static)
 			return VSW_LEARN_NONE;
 	}
-
-	memset(&req, 0, sizeof(req));
-	unpack(k, &mac, &req.vlan);
-	req.mac = mac;
-	req.port = port;
-	req.now = now;
-	if (rte_ring_mp_enqueue_elem(fdb->ring, &req, sizeof(req)) != 0) {
-		/* Relaxed: a statistic, summed by the control thread. */
-		__atomic_fetch_add(&fdb->ring_full, 1, __ATOMIC_RELAXED);
-		return VSW_LEARN_RING_FULL;
-	}
-	return VSW_LEARN_QUEUED;
+	return learn_request(fdb, k, port, now);
 }
 
 static bool

@@ -46,7 +46,7 @@
  * Returns false if the port does not carry the VLAN, else sets @out_tci to
  * the TCI to send, or TCI_NONE for untagged. VLAN 0 always leaves untagged.
  */
-static bool
+static inline bool
 egress_tci(const struct vsw_port_info *pi, uint16_t vlan, uint16_t tci, uint32_t *out_tci)
 {
 	const struct vsw_vlan_cfg *c = &pi->vlan;
@@ -80,7 +80,7 @@ egress_tci(const struct vsw_port_info *pi, uint16_t vlan, uint16_t tci, uint32_t
  * Ingress rule of @pi: the VLAN of a frame whose 802.1Q VID is @vid (0 when
  * untagged or priority-tagged). Returns false on a VLAN violation.
  */
-static bool
+static inline bool
 ingress_vlan(const struct vsw_port_info *pi, uint16_t vid, uint16_t *vlan)
 {
 	const struct vsw_vlan_cfg *c = &pi->vlan;
@@ -105,7 +105,7 @@ ingress_vlan(const struct vsw_port_info *pi, uint16_t vid, uint16_t *vlan)
 }
 
 /* The TCI on the wire of @m, or TCI_NONE when it has no 802.1Q tag. */
-static uint32_t
+static inline uint32_t
 wire_tci(const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -417,10 +417,13 @@ static inline void
 forward_one(struct vsw_pmd *pmd, uint16_t in_port, uint16_t out, struct rte_mbuf *m,
 	    uint32_t out_tci)
 {
-	m = to_encap(pmd, m, out_tci);
-	if (unlikely(m == NULL)) {
-		pmd->ctr[in_port].drops[VSW_DROP_NO_MBUF]++;
-		return;
+	/* Most frames leave as they came: no call for them. */
+	if (unlikely(wire_tci(m) != out_tci)) {
+		m = to_encap(pmd, m, out_tci);
+		if (unlikely(m == NULL)) {
+			pmd->ctr[in_port].drops[VSW_DROP_NO_MBUF]++;
+			return;
+		}
 	}
 	pmd->pmd.forwarded++;
 	tx_append(pmd, out, m);

@@ -44,16 +44,6 @@ vsw_vlan_cfg_allow(struct vsw_vlan_cfg *cfg, uint16_t vid)
 	cfg->trunks[vid / 64] |= UINT64_C(1) << (vid % 64);
 }
 
-bool
-vsw_vlan_cfg_allows(const struct vsw_vlan_cfg *cfg, uint16_t vid)
-{
-	if (vid > VLAN_VID_MAX)
-		return false;
-	if (cfg->trunks_all)
-		return true;
-	return (cfg->trunks[vid / 64] >> (vid % 64)) & 1;
-}
-
 static bool
 trunks_empty(const struct vsw_vlan_cfg *cfg)
 {
