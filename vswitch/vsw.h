@@ -451,6 +451,14 @@ uint64_t vsw_flow_table_generation(const struct vsw_flow_table *table);
 uint32_t vsw_flow_table_n_subtables(const struct vsw_flow_table *table);
 
 /**
+ * True when no rule of the table matches on anything but in_port (a table
+ * of catch-all rules such as priority=0,actions=normal, or of port-to-port
+ * rules): every frame of one input port then gets the same rule, and the
+ * fast path looks it up once per burst without extracting keys.
+ */
+bool vsw_flow_table_in_port_only(const struct vsw_flow_table *table);
+
+/**
  * Fast path: the highest-priority rule matching @p key, or NULL. Among
  * overlapping rules of equal priority, the first in vsw_flow_table_rule()
  * order. The pointer stays valid as long as the table.

@@ -75,6 +75,7 @@ struct vsw_flow_table {
 	uint64_t generation;
 	uint32_t n_rules;
 	uint32_t n_subtables;
+	bool in_port_only;	/* no mask has a bit outside in_port */
 	struct subtable *subtables;	/* by decreasing max_priority */
 	struct vsw_flow_rule *rules;	/* by decreasing priority, stable */
 };
@@ -345,6 +346,17 @@ layout(struct vsw_flow_table *t, const struct build *b, uint32_t n)
 	uint8_t *p = (uint8_t *)t + RTE_ALIGN_CEIL(sizeof(*t), 8);
 	uint32_t g, i;
 
+	struct vsw_flow_key in_port_mask;
+	uint32_t port_word;
+
+	/* Word 0 with only in_port's bits: whatever the byte order. */
+	memset(&in_port_mask, 0, sizeof(in_port_mask));
+	in_port_mask.in_port = UINT16_MAX;
+	memcpy(&port_word, &in_port_mask, sizeof(port_word));
+	t->in_port_only = true;
+	for (i = 0; i < b->n_groups * KEY_WORDS; i++)
+		if ((b->group_masks[i] & ~(i % KEY_WORDS == 0 ? port_word : 0)) != 0)
+			t->in_port_only = false;
 	t->n_subtables = b->n_groups;
 	t->subtables = (struct subtable *)p;
 	p += RTE_ALIGN_CEIL(sizeof(struct subtable) * b->n_groups, 8);
@@ -502,6 +514,12 @@ uint32_t
 vsw_flow_table_size(const struct vsw_flow_table *table)
 {
 	return table != NULL ? table->n_rules : 0;
+}
+
+bool
+vsw_flow_table_in_port_only(const struct vsw_flow_table *table)
+{
+	return table != NULL && table->in_port_only;
 }
 
 uint32_t

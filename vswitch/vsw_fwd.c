@@ -1023,6 +1023,24 @@ run_actions(struct vsw_pmd *pmd, const struct flow_burst *fb, const struct vsw_f
 		rte_pktmbuf_free(m);
 }
 
+/* The rule @r (NULL: none matched) for frame @m: count it, then act. */
+static inline void
+flow_act(struct vsw_pmd *pmd, struct flow_burst *fb, const struct vsw_flow_rule *r,
+	 struct rte_mbuf *m)
+{
+	if (r == NULL) {
+		drop(pmd, fb->in_port, VSW_DROP_FLOW_MISS, m);
+		return;
+	}
+	pmd->flow_ctr[r->id].packets++;
+	pmd->flow_ctr[r->id].bytes += rte_pktmbuf_pkt_len(m);
+	if (r->n_actions == 1 && r->actions[0].type == VSW_ACT_NORMAL) {
+		fb->normal[fb->n_normal++] = m;
+		return;
+	}
+	run_actions(pmd, fb, r, m);
+}
+
 /*
  * Run @n frames received on fb->in_port through the flow table, in stages
  * whose memory reads overlap, as OVS's emc_processing: every frame's key and
@@ -1037,7 +1055,7 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 {
 	const struct vsw_port_info *in_pi = &fb->snap->ports[fb->in_port];
 	struct vsw_flow_key keys[VSW_BURST];
-	const struct vsw_flow_rule *rules[VSW_BURST], *r;
+	const struct vsw_flow_rule *rules[VSW_BURST];
 	struct rte_mbuf *live[VSW_BURST], *m;
 	uint32_t hash[VSW_BURST], slot[VSW_BURST];
 	struct vsw_emc *emc = pmd->emc;
@@ -1111,21 +1129,60 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 			rte_prefetch0(&pmd->flow_ctr[rules[i]->id]);
 	}
 
-	for (i = 0; i < k; i++) {
-		m = live[i];
-		r = rules[i];
-		if (r == NULL) {
-			drop(pmd, fb->in_port, VSW_DROP_FLOW_MISS, m);
+	for (i = 0; i < k; i++)
+		flow_act(pmd, fb, rules[i], live[i]);
+}
+
+/*
+ * flow_run() for a table whose rules match on in_port alone
+ * (vsw_flow_table_in_port_only()): one classifier lookup for the burst, the
+ * other frames counted as repeats of the first, and no key extraction; each
+ * frame gets only the checks extraction and flow_run() would have made (a
+ * runt, or a truncated 802.1Q tag: malformed; over the input port's MTU:
+ * oversize).
+ */
+static void
+flow_run_port(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct vsw_port_info *in_pi = &fb->snap->ports[fb->in_port];
+	const struct vsw_flow_rule *r = NULL;
+	struct vsw_flow_key key;
+	const uint16_t *type;
+	uint16_t i, k = 0, tbuf;
+	uint32_t hdr_size, len;
+	struct rte_mbuf *m;
+
+	for (i = 0; i < n; i++) {
+		m = pkts[i];
+		len = rte_pktmbuf_pkt_len(m);
+		type = len >= HDR_SIZE_ETH ? rte_pktmbuf_read(m, 2 * RTE_ETHER_ADDR_LEN,
+							     sizeof(tbuf), &tbuf) : NULL;
+		if (unlikely(type == NULL)) {
+			drop(pmd, fb->in_port, VSW_DROP_MALFORMED, m);
 			continue;
 		}
-		pmd->flow_ctr[r->id].packets++;
-		pmd->flow_ctr[r->id].bytes += rte_pktmbuf_pkt_len(m);
-		if (r->n_actions == 1 && r->actions[0].type == VSW_ACT_NORMAL) {
-			fb->normal[fb->n_normal++] = m;
+		hdr_size = HDR_SIZE_ETH;
+		if (*type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN))
+			hdr_size += HDR_SIZE_VLAN;
+		if (unlikely(len < hdr_size)) {
+			drop(pmd, fb->in_port, VSW_DROP_MALFORMED, m);
 			continue;
 		}
-		run_actions(pmd, fb, r, m);
+		if (unlikely(in_pi->mtu != 0 && len - hdr_size > in_pi->mtu)) {
+			drop(pmd, fb->in_port, VSW_DROP_OVERSIZE, m);
+			continue;
+		}
+		if (k++ == 0) {
+			memset(&key, 0, sizeof(key));
+			key.in_port = fb->in_port;
+			r = vsw_flow_table_lookup(fb->table, &key);
+			pmd->pmd.emc_misses++;
+		} else {
+			pmd->pmd.flow_repeats++;
+		}
+		flow_act(pmd, fb, r, m);
 	}
+	pmd->pmd.flow_lookups += k;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1385,7 +1442,10 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 	}
 	fb.rules = vsw_flow_table_rule(fb.table, 0);
 	fb.n_rules = vsw_flow_table_size(fb.table);
-	flow_run(pmd, &fb, pkts, n);
+	if (vsw_flow_table_in_port_only(fb.table))
+		flow_run_port(pmd, &fb, pkts, n);
+	else
+		flow_run(pmd, &fb, pkts, n);
 	/* The frames whose rule was just NORMAL, in the order they came.
 	 * Frames of one flow have one rule, so they keep their order; only
 	 * frames of different flows may pass each other, as in OVS's

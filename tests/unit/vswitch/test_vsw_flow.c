@@ -1883,6 +1883,81 @@ test_long_call(void **state)
 	flush_tx();
 }
 
+/*
+ * Rules on in_port alone: one classifier lookup a burst, no keys, and the
+ * same frames out (and the same drops) as the full path, which a rule that
+ * never matches but has a dl_type mask forces.
+ */
+static void
+test_in_port_only(void **state)
+{
+	struct vsw_flow_rule rules[3];
+	struct vsw_port_info *pi;
+	struct rte_mbuf *pkts[VSW_BURST];
+	struct rte_ether_addr src;
+	uint8_t b[64];
+	uint64_t tx2[2], flood1[2], oversize[2], malformed[2];
+	unsigned int pass, i;
+
+	(void)state;
+	add_trunks(3);
+	pi = &snap.ports[1];
+	rules[0] = mkrule(1, 10);
+	m_in_port(&rules[0], 1);
+	act_output(&rules[0], 2);
+	rules[1] = mkrule(2, 0);
+	add_act(&rules[1], VSW_ACT_NORMAL);
+	rules[2] = mkrule(3, 50);
+	m_dl_type(&rules[2], 0x88b5);	/* no frame of the test has it */
+	add_act(&rules[2], VSW_ACT_DROP);
+	for (pass = 0; pass < 2; pass++) {
+		set_rules(rules, pass == 0 ? 2 : 3);
+		assert_int_equal(vsw_flow_table_in_port_only(table), pass == 0);
+		memset(&pmd.pmd, 0, sizeof(pmd.pmd));
+		memset(pmd.ctr, 0, sizeof(pmd.ctr));
+		/* Port 1: a burst of 32 flows, all to port 2 by the in_port rule. */
+		for (i = 0; i < VSW_BURST; i++) {
+			src = mac_n(i);
+			pkts[i] = frame(&mac_b, &src, i % 2 ? 7 : -1, 46);
+		}
+		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+		assert_int_equal(pmd.tx[2].n, VSW_BURST);
+		flush_tx();
+		/* Runts (13 bytes; a tag cut short) and one over the MTU. */
+		pi->mtu = 100;
+		input1(1, mbuf_of(b, 13, NULL, 0));
+		memset(b, 0, sizeof(b));
+		b[12] = 0x81;
+		input1(1, mbuf_of(b, 16, NULL, 0));
+		input1(1, frame(&mac_b, &mac_a, 5, 101));
+		input1(1, frame(&mac_b, &mac_a, 5, 100));
+		pi->mtu = 0;
+		/* Port 3: the NORMAL rule (flooded: mac_b is unknown). */
+		input1(3, frame(&mac_b, &mac_a, -1, 46));
+		tx2[pass] = pmd.tx[2].n;
+		flood1[pass] = pmd.tx[1].n;
+		oversize[pass] = drops(1, VSW_DROP_OVERSIZE);
+		malformed[pass] = drops(1, VSW_DROP_MALFORMED);
+		flush_tx();
+		if (pass == 0) {
+			/* 33 frames past the checks, in 3 bursts of lookups. */
+			assert_int_equal(pmd.pmd.flow_lookups, VSW_BURST + 2);
+		assert_int_equal(all_drops(), 3);
+			assert_int_equal(pmd.pmd.emc_misses, 3);
+			assert_int_equal(pmd.pmd.flow_repeats, VSW_BURST - 1);
+			assert_int_equal(pmd.pmd.emc_hits, 0);
+		}
+	}
+	assert_int_equal(tx2[0], 2);	/* the frame at the MTU, and the flood */
+	assert_int_equal(tx2[0], tx2[1]);
+	assert_int_equal(flood1[0], 1);
+	assert_int_equal(flood1[0], flood1[1]);
+	assert_int_equal(oversize[0], 1);
+	assert_int_equal(oversize[0], oversize[1]);
+	assert_int_equal(malformed[0], 2);
+	assert_int_equal(malformed[0], malformed[1]);
+}
+
 /* The same address is the point of the test above: make it happen. */
 static void
 test_emc_same_address(void **state)
@@ -1894,6 +1969,7 @@ test_emc_same_address(void **state)
 
 	(void)state;
 	add_trunks(3);
+	m_dl_type(&r, ETH_IP4);		/* not in_port alone: the cache path */
 	act_output(&r, 2);
 	t1 = build(&r, 1);
 	snap.bridges[BR].flows = t1;
@@ -2435,6 +2511,7 @@ test_flow_path_perf(void **state)
 
 	(void)state;
 	add_trunks(2);
+	m_dl_type(&r, ETH_IP4);		/* not in_port alone: the cache path */
 	add_act(&r, VSW_ACT_DROP);
 	set_rule(&r);
 	for (i = 0; i < VSW_BURST; i++)
@@ -2476,6 +2553,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_emc_eviction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emc_hash_collision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_port_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_mac, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vlan_actions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outputs_shared_or_copied, setup, teardown),
