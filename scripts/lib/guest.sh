@@ -145,7 +145,9 @@ ep_guest_wait() {
 
 ep_guest_exec() {
 	local name=$1 t=$2; shift 2
-	python3 - "$EP_TMP/$name.cmd.sock" "$t" "$*" <<'EOF'
+	# timeout: the socket's own timeouts bound it already; this bounds
+	# anything else (a CI run once lost its whole budget at this step).
+	timeout -k 5 $((t * 2 + 10)) python3 - "$EP_TMP/$name.cmd.sock" "$t" "$*" <<'EOF'
 import os, socket, sys, time
 path, t, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 tag = "t%d" % os.getpid()

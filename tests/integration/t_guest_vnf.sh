@@ -74,7 +74,9 @@ done
 # SIGTERM through the command channel: ep-vnf-fwd prints its final counters
 # and exits 0.
 sleep 2.5
+echo "stopping ep-vnf-fwd through the guest's command channel"
 ep_guest_exec g1 10 'kill -TERM $(cat /run/vnf.pid)' || fail "guest command channel"
+echo "waiting for its exit"
 ep_guest_wait g1 "EP-VNF-EXIT" 30 >/dev/null || fail "ep-vnf-fwd did not exit"
 assert_eq "$(ep_guest_wait g1 "EP-VNF-EXIT" 1)" "EP-VNF-EXIT: 0" "ep-vnf-fwd exit status"
 # The guest copies the VNF's output to the console with `tail -f` (polling
