@@ -1147,23 +1147,15 @@ flow_run_port(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts
 	const struct vsw_port_info *in_pi = &fb->snap->ports[fb->in_port];
 	const struct vsw_flow_rule *r = NULL;
 	struct vsw_flow_key key;
-	const uint16_t *type;
-	uint16_t i, k = 0, tbuf;
 	uint32_t hdr_size, len;
+	uint16_t i, k = 0;
 	struct rte_mbuf *m;
 
 	for (i = 0; i < n; i++) {
 		m = pkts[i];
 		len = rte_pktmbuf_pkt_len(m);
-		type = len >= HDR_SIZE_ETH ? rte_pktmbuf_read(m, 2 * RTE_ETHER_ADDR_LEN,
-							     sizeof(tbuf), &tbuf) : NULL;
-		if (unlikely(type == NULL)) {
-			drop(pmd, fb->in_port, VSW_DROP_MALFORMED, m);
-			continue;
-		}
-		hdr_size = HDR_SIZE_ETH;
-		if (*type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN))
-			hdr_size += HDR_SIZE_VLAN;
+		/* 14 for a frame too short to have an EtherType: a runt too. */
+		hdr_size = l2_size(m);
 		if (unlikely(len < hdr_size)) {
 			drop(pmd, fb->in_port, VSW_DROP_MALFORMED, m);
 			continue;
