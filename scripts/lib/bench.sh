@@ -367,6 +367,31 @@ print(json.dumps({"dut": dut, "size": int(size), "mpps": float(mpps),
 PY
 }
 
+# ---------------------------------------------------------------- MAC mixes
+# bench_mix DIR N SECONDS SAMPLE: the traffic mix of N MACs from ep-peer
+# --bench on DIR/vh0.sock and DIR/vh1.sock (N/2 MACs behind each, frame k
+# from port 0's MAC k to port 1's MAC k and back): a paced first pass that
+# teaches the switch every address, then SECONDS unpaced. SAMPLE is a command
+# printing the DUT's counters; sets mix_s0 and mix_s1 (its output before and
+# after the unpaced pass) and mix_mpps, the frames the generator received per
+# second of its own sending time (without the start-up and drain that fall
+# inside the samples' interval). Used by scripts/bench/scale and mix.
+bench_mix() {
+	local dir=$1 n=$(($2 / 2)) secs=$3 sample=$4 out=$EP_TMP/mix.json
+	local gen=(--bench --src-macs "$n" --send 0:0:macs:1:none:60 --send 1:0:macs:0:none:60)
+	# First pass: every address learned on both sides (paced: nothing lost).
+	ep_peer mixw "$dir/vh0.sock" "$dir/vh1.sock" -- "${gen[@]}" --rate 400000 --duration 2 \
+		--rx-time 300 --wait-link 10 >/dev/null || return 1
+	sleep 0.5
+	mix_s0=$($sample)
+	ep_peer mix "$dir/vh0.sock" "$dir/vh1.sock" -- "${gen[@]}" --duration "$secs" \
+		--rx-time 300 --wait-link 10 >"$out" || return 1
+	mix_s1=$($sample)
+	mix_mpps=$(python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print("%.3f" % (sum(p["rx"] for p in j["ports"]) / j["send"]["secs"] / 1e6))' "$out")
+}
+
 # ---------------------------------------------------------------- zero loss
 # RFC 2544-style search for the highest offered rate the DUT forwards with no
 # loss (or at most BENCH_ZL_LOSS percent) over SECONDS. The DUT is started
