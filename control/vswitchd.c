@@ -81,6 +81,23 @@ make_dirs(const char *path, bool parent_only)
 	return 0;
 }
 
+/*
+ * @s as a decimal number in @lo..@hi into @out. False for anything else: an
+ * empty string, a sign or a space in front (strtoul would take "-1" as a
+ * huge number), trailing junk, out of range.
+ */
+static bool
+opt_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno == 0 && *end == '\0' && *out >= lo && *out <= hi;
+}
+
 static int
 parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 {
@@ -96,7 +113,7 @@ parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env = getenv("EDGEPLANE_RUNDIR");
-	char *end;
+	unsigned long v;
 	int c;
 
 	snprintf(vsd->rundir, sizeof(vsd->rundir), "%s",
@@ -112,51 +129,40 @@ parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 			snprintf(vsd->db_path, sizeof(vsd->db_path), "%s", optarg);
 			break;
 		case 'm':
-			errno = 0;
-			params->n_mbufs = (unsigned int)strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || params->n_mbufs < 2048 ||
-			    params->n_mbufs > 4u << 20) {
+			if (!opt_uint(optarg, 2048, 4u << 20, &v)) {
 				fprintf(stderr, "edgeplane-vswitchd: --mbufs must be 2048..%u\n",
 					4u << 20);
 				return -EINVAL;
 			}
+			params->n_mbufs = (unsigned int)v;
 			break;
 		case 'a':
 			vsd->pmd_auto_lb = true;
 			break;
 		case 'L':
-		case 'I': {
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || *optarg == '\0' ||
-			    (c == 'L' ? v > 100 : (v < 1 || v > 3600))) {
-				fprintf(stderr, "edgeplane-vswitchd: --pmd-auto-lb-%s must be %s\n",
-					c == 'L' ? "load" : "interval",
-					c == 'L' ? "0..100 (percent)" : "1..3600 (seconds)");
+			if (!opt_uint(optarg, 0, 100, &v)) {
+				fprintf(stderr, "edgeplane-vswitchd: --pmd-auto-lb-load must be "
+						"0..100 (percent)\n");
 				return -EINVAL;
 			}
-			if (c == 'L')
-				vsd->auto_lb_load = (unsigned int)v;
-			else
-				vsd->auto_lb_interval = (unsigned int)v;
+			vsd->auto_lb_load = (unsigned int)v;
 			break;
-		}
-		case 'E': {
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || *optarg == '\0' || optarg[0] == '-' ||
-			    v > UINT32_MAX) {
+		case 'I':
+			if (!opt_uint(optarg, 1, 3600, &v)) {
+				fprintf(stderr, "edgeplane-vswitchd: --pmd-auto-lb-interval must be "
+						"1..3600 (seconds)\n");
+				return -EINVAL;
+			}
+			vsd->auto_lb_interval = (unsigned int)v;
+			break;
+		case 'E':
+			if (!opt_uint(optarg, 0, UINT32_MAX, &v)) {
 				fprintf(stderr, "edgeplane-vswitchd: --emc-insert-inv-prob must be "
 						"0..%u\n", UINT32_MAX);
 				return -EINVAL;
 			}
 			vsd->emc_insert_inv_prob = (uint32_t)v;
 			break;
-		}
 		case 'h':
 			usage(stdout);
 			exit(0);
