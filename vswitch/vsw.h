@@ -231,7 +231,11 @@ struct vsw_fdb_key {
 struct vsw_fdb_bulk_result {
 	uint32_t queued;	/**< learn requests enqueued */
 	uint32_t ring_full;	/**< learn requests lost to a full ring (counted) */
+	/** Bit i: source i is known on the port (only its "last seen" was
+	 * refreshed, nothing asked of the control thread). */
+	uint32_t src_here;
 };
+_Static_assert(VSW_FDB_BULK_MAX <= 32, "src_here has a bit per source");
 
 /**
  * Fast path, one burst at a time: vsw_fdb_learn() for each of the @p n_src
@@ -245,6 +249,17 @@ struct vsw_fdb_bulk_result {
 void vsw_fdb_bulk(struct vsw_fdb *fdb, const struct vsw_fdb_key *src, unsigned int n_src,
 		  uint16_t port, uint32_t now, const struct vsw_fdb_key *dst, unsigned int n_dst,
 		  uint16_t *out, struct vsw_fdb_bulk_result *res);
+
+/**
+ * Fast path: a number that every FDB of the process changes (with release
+ * order) after each change that can make a key already present answer
+ * otherwise: a move, a removal (aging, delete, flush), a static entry set
+ * over a learned one; and when an FDB is created or freed. Inserting a new
+ * key does not change it. A PMD that read it (acquire) before looking keys
+ * up may keep the answers as long as it reads the same number again: the
+ * MAC-pair cache (vsw_fwd.c) works so.
+ */
+uint64_t vsw_fdb_changes(void);
 
 /**
  * Control thread: drain learn requests (inserting new entries and moving
@@ -702,6 +717,12 @@ struct vsw_pmd_counters {
 	 * + flow_repeats) */
 	uint64_t flow_repeats;
 	uint64_t flow_lookups;	/**< packets looked up in a flow table */
+	/** unicast frames of the bulk L2 path whose FDB answers came from
+	 * the MAC-pair cache */
+	uint64_t pair_hits;
+	/** unicast frames of the bulk L2 path that looked their addresses up
+	 * in the FDB (pair_hits + pair_misses: the path's unicast frames) */
+	uint64_t pair_misses;
 };
 
 /** One rule's counters on one PMD: one cache line serves both. */
@@ -712,6 +733,8 @@ struct vsw_flow_ctr {
 
 /** The per-PMD exact-match cache in front of the flow classifier (vsw_priv.h). */
 struct vsw_emc;
+/** A bucket of the per-PMD MAC-pair cache in front of the FDB (vsw_priv.h). */
+struct vsw_pair_bucket;
 
 /** State of the pipeline on one PMD thread. Owned by that thread. */
 struct vsw_pmd {
@@ -743,7 +766,25 @@ struct vsw_pmd {
 	 * by default; tests set 0 to reach the cache with any table). */
 	uint32_t emc_min_subtables;
 	uint32_t rand_state;		/**< xorshift32 state, never 0 */
+	/** MAC-pair cache: VSW_PAIR_BUCKETS buckets, or NULL when
+	 * vsw_pmd_set_pair_cache() turned it off. */
+	struct vsw_pair_bucket *pair;
+	/** What the current pair epoch was begun for: vsw_fdb_changes(), the
+	 * snapshot's generation and `now`. A burst that sees another value
+	 * begins a new epoch, which empties every bucket at once. */
+	uint64_t pair_changes;
+	uint64_t pair_snap;
+	uint32_t pair_now;
+	uint32_t pair_epoch;		/**< never 0: the epoch of no bucket */
 } __rte_cache_aligned;
+
+/**
+ * Buckets of the per-PMD MAC-pair cache, VSW_PAIR_WAYS (3) pairs each, one
+ * 64-byte line a bucket: 393,216 pairs in 8 MiB, room for the conversations
+ * of about 200,000 MACs talking in pairs, with few of them sharing a
+ * bucket.
+ */
+#define VSW_PAIR_BUCKETS 131072u
 
 /** Default of vsw_pmd_set_emc_insert_inv_prob(), as OVS's emc-insert-inv-prob. */
 #define VSW_EMC_INSERT_INV_PROB_DEFAULT 100
@@ -763,7 +804,8 @@ struct vsw_pmd {
 
 /**
  * Initialise @p pmd: zero counters, empty batches, and allocate its
- * exact-match cache and per-rule counters (about 1.7 MiB, rte_zmalloc on the
+ * exact-match cache, MAC-pair cache and per-rule counters (about 10 MiB,
+ * 8 of them the pair cache; rte_zmalloc on the
  * NUMA socket of @p pool, any socket if that one has no memory left).
  * @p pool is for copies.
  * @return 0, or -ENOMEM (nothing stays allocated).
@@ -780,6 +822,13 @@ int vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool);
  * thread while the PMD runs (the PMD reads the value once per burst).
  */
 void vsw_pmd_set_emc_insert_inv_prob(struct vsw_pmd *pmd, uint32_t inv_prob);
+
+/**
+ * Turn @p pmd's MAC-pair cache on (allocating it as vsw_pmd_init() does) or
+ * off (freeing it). Only while the PMD does not run. 0 or -ENOMEM (then it
+ * stays off).
+ */
+int vsw_pmd_set_pair_cache(struct vsw_pmd *pmd, bool on);
 
 /** Free what vsw_pmd_init() allocated; accepts NULL and a failed init. */
 void vsw_pmd_free(struct vsw_pmd *pmd);

@@ -236,6 +236,22 @@ find_key(const struct vsw_fdb *fdb, uint64_t k, struct fdb_hit *hit)
 /* ------------------------------------------------------------------------ */
 /* The writer (control thread)                                               */
 
+/* vsw_fdb_changes(): one count for every FDB of the process. */
+static uint64_t fdb_changes;
+
+/* After a change that may alter the answer for a key already present. */
+static void
+changed(void)
+{
+	__atomic_fetch_add(&fdb_changes, 1, __ATOMIC_RELEASE);
+}
+
+uint64_t
+vsw_fdb_changes(void)
+{
+	return __atomic_load_n(&fdb_changes, __ATOMIC_ACQUIRE);
+}
+
 static void
 write_begin(struct fdb_bucket *b)
 {
@@ -339,6 +355,7 @@ entry_remove(struct vsw_fdb *fdb, int32_t pos)
 	__atomic_store_n(&b->port[w], VSW_PORT_NONE, __ATOMIC_RELAXED);
 	__atomic_store_n(&b->is_static[w], 0, __ATOMIC_RELAXED);
 	write_end(b);
+	changed();
 	if (bi >= fdb->n_buckets) {
 		candidates(fdb, k, &b1, &b2);
 		set_stashed(fdb, b1, -1);
@@ -358,6 +375,7 @@ entry_set(struct vsw_fdb *fdb, int32_t pos, uint16_t port, bool is_static)
 	__atomic_store_n(&b->port[w], port, __ATOMIC_RELAXED);
 	__atomic_store_n(&b->is_static[w], is_static, __ATOMIC_RELAXED);
 	write_end(b);
+	changed();
 }
 
 void
@@ -434,6 +452,7 @@ vsw_fdb_create(const char *name, uint32_t max_entries, int socket)
 		err = rte_errno == EEXIST ? EEXIST : ENOMEM;
 		goto err_free;
 	}
+	changed();
 	return fdb;
 
 err_free:
@@ -447,6 +466,7 @@ vsw_fdb_free(struct vsw_fdb *fdb)
 {
 	if (fdb == NULL)
 		return;
+	changed();
 	rte_ring_free(fdb->ring);
 	rte_free(fdb->buckets);
 	rte_free(fdb->last_seen);
@@ -548,7 +568,7 @@ vsw_fdb_bulk(struct vsw_fdb *fdb, const struct vsw_fdb_key *src, unsigned int n_
 {
 	uint32_t b1[2 * VSW_FDB_BULK_MAX], b2[2 * VSW_FDB_BULK_MAX];
 	uint64_t k[2 * VSW_FDB_BULK_MAX];
-	struct vsw_fdb_bulk_result r = { 0, 0 };
+	struct vsw_fdb_bulk_result r = { 0, 0, 0 };
 	struct fdb_hit hit;
 	unsigned int i, n;
 
@@ -567,6 +587,8 @@ vsw_fdb_bulk(struct vsw_fdb *fdb, const struct vsw_fdb_key *src, unsigned int n_
 		if (!learnable(&src[i].mac))
 			continue;
 		find(fdb, k[i], b1[i], b2[i], &hit);
+		if (hit.pos >= 0 && hit.port == port)
+			r.src_here |= 1u << i;
 		switch (learn_at(fdb, k[i], &hit, port, now)) {
 		case VSW_LEARN_QUEUED:
 			r.queued++;

@@ -19,6 +19,7 @@
  * VLAN offloads are not used: the tag is read from and written to the packet
  * bytes, so ports must not enable VLAN stripping.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
@@ -549,18 +550,148 @@ input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	l2_forward(pmd, snap, br_id, in_port, m, &f, memo->out, memo);
 }
 
-/* A frame of input_l2_bulk() that l2_parse() refused, or that is a group one. */
-#define BULK_DROPPED UINT8_MAX
-#define BULK_GROUP (UINT8_MAX - 1)
-_Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_GROUP, "bulk indices");
+/* The PMD's generator for cache evictions and EMC inserts (xorshift32: never 0). */
+static inline uint32_t
+pmd_rand(struct vsw_pmd *pmd)
+{
+	uint32_t x = pmd->rand_state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	pmd->rand_state = x;
+	return x;
+}
+
+/*
+ * The MAC-pair cache (vsw_priv.h). The PMD's epoch, checked once per burst:
+ * a burst that sees another FDB change count, snapshot or second than the
+ * epoch was begun for begins a new one, in which every bucket is empty.
+ */
+static inline uint32_t
+pair_epoch(struct vsw_pmd *pmd, const struct vsw_snapshot *snap)
+{
+	uint64_t changes = vsw_fdb_changes();
+
+	if (unlikely(changes != pmd->pair_changes || snap->generation != pmd->pair_snap ||
+		     pmd->now != pmd->pair_now)) {
+		pmd->pair_changes = changes;
+		pmd->pair_snap = snap->generation;
+		pmd->pair_now = pmd->now;
+		if (unlikely(++pmd->pair_epoch == 0)) {
+			/* After 2^32 epochs: old buckets could match again. */
+			memset(pmd->pair, 0, sizeof(*pmd->pair) * VSW_PAIR_BUCKETS);
+			pmd->pair_epoch = 1;
+		}
+	}
+	return pmd->pair_epoch;
+}
+
+#define MAC_BITS ((UINT64_C(1) << 48) - 1)
+_Static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN, "keys as 8-byte words: little-endian");
+_Static_assert(offsetof(struct rte_ether_hdr, src_addr) == RTE_ETHER_ADDR_LEN, "src at 6");
+
+/*
+ * The key of a frame's pair: [0] its source as an FDB key (struct
+ * vsw_fdb_key: the MAC, then @vlan), [1] its destination the same way but
+ * with @in_port in place of the VLAN. Built from two 8-byte loads of the
+ * header (its 14 bytes are there: l2_parse() checked), not written field by
+ * field and read back whole, which would stall on store forwarding.
+ */
+static inline void
+pair_key(const struct rte_ether_hdr *eh, uint16_t vlan, uint16_t in_port, uint64_t k[2])
+{
+	const uint8_t *p = (const uint8_t *)eh;
+	uint64_t dst, src;
+
+	memcpy(&dst, p, sizeof(dst));
+	memcpy(&src, p + RTE_ETHER_ADDR_LEN, sizeof(src));
+	k[0] = (src & MAC_BITS) | (uint64_t)vlan << 48;
+	k[1] = (dst & MAC_BITS) | (uint64_t)in_port << 48;
+}
+
+/* The FDB key of the destination of the pair @k, in VLAN @vlan. */
+static inline uint64_t
+pair_dst(const uint64_t k[2], uint16_t vlan)
+{
+	return (k[1] & MAC_BITS) | (uint64_t)vlan << 48;
+}
+
+/*
+ * The bucket of pair @k. A product, not only CRC: CRC is linear, and the
+ * two addresses of a mix often differ in the same bits, which would cancel
+ * out.
+ */
+static inline struct vsw_pair_bucket *
+pair_bucket(const struct vsw_pmd *pmd, const uint64_t k[2])
+{
+	uint32_t h = rte_hash_crc_8byte(k[0] * 0x9e3779b97f4a7c15ull ^ k[1], VSW_EMC_SEED);
+
+	return &pmd->pair[h & (VSW_PAIR_BUCKETS - 1)];
+}
+
+/* The port the cache holds for @k in @b, or VSW_PORT_NONE. */
+static inline uint16_t
+pair_find(const struct vsw_pair_bucket *b, uint32_t epoch, const uint64_t k[2])
+{
+	unsigned int w;
+
+	if (b->epoch != epoch)
+		return VSW_PORT_NONE;
+	for (w = 0; w < VSW_PAIR_WAYS; w++)
+		if (b->key[w][0] == k[0] && b->key[w][1] == k[1])
+			return b->out[w];
+	return VSW_PORT_NONE;
+}
+
+/* Evict from a full bucket once in this many pair misses. */
+#define VSW_PAIR_EVICT_INV_PROB 8
+
+/* Put @k -> @out in @b: a free way, else now and then a random one. */
+static void
+pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t epoch, const uint64_t k[2],
+	    uint16_t out)
+{
+	unsigned int w;
+	uint32_t x;
+
+	if (b->epoch != epoch) {
+		b->epoch = epoch;
+		for (w = 0; w < VSW_PAIR_WAYS; w++)
+			b->out[w] = VSW_PORT_NONE;
+	}
+	for (w = 0; w < VSW_PAIR_WAYS && b->out[w] != VSW_PORT_NONE; w++)
+		;
+	if (w == VSW_PAIR_WAYS) {
+		/* A full bucket: more pairs than ways keep coming back. Evict
+		 * seldom, so that the ones in stay in and hit, rather than
+		 * each evicting the next before it comes back. */
+		x = pmd_rand(pmd);
+		if (x % VSW_PAIR_EVICT_INV_PROB != 0)
+			return;
+		w = (x / VSW_PAIR_EVICT_INV_PROB) % VSW_PAIR_WAYS;
+	}
+	b->key[w][0] = k[0];
+	b->key[w][1] = k[1];
+	b->out[w] = out;
+}
+
+/* What input_l2_bulk() knows of a frame besides its l2_frame. */
+#define BULK_DROPPED UINT8_MAX		/* l2_parse() refused it */
+#define BULK_GROUP (UINT8_MAX - 1)	/* a group destination: flooded */
+#define BULK_PAIR (UINT8_MAX - 2)	/* its pair was in the cache */
+_Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_PAIR, "bulk indices");
 
 /*
  * The L2 path for a burst of many addresses (input_one() for each frame, in
- * the same order, with the same results): parse every frame, then learn
- * all sources and look up all destinations with one vsw_fdb_bulk() call, so
- * that the FDB's cache misses overlap, then forward. Runs of equal sources
- * or destinations take one key. @n <= VSW_BURST. Returns how many distinct
- * destinations the frames had in a row (runs of equal ones count once).
+ * the same order, with the same results): parse every frame; take the FDB
+ * answers of the frames whose pair of addresses is in the PMD's MAC-pair
+ * cache from it (one line a frame); learn the sources and look up the
+ * destinations of the others with one vsw_fdb_bulk() call, so that the
+ * FDB's cache misses overlap, and cache the pairs it knew both ends of;
+ * then forward. Runs of equal sources or destinations take one key. @n <=
+ * VSW_BURST. Returns how many distinct destinations the frames had in a row
+ * (runs of equal ones count once).
  */
 static unsigned int
 input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
@@ -568,20 +699,26 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 {
 	const struct vsw_port_info *in_pi = &snap->ports[in_port];
 	struct vsw_fdb_key src[VSW_BURST], dst[VSW_BURST];
-	struct vsw_fdb_bulk_result res;
+	struct vsw_pair_bucket *pb[VSW_BURST];
+	struct vsw_fdb_bulk_result res = { 0, 0, 0 };
 	struct l2_frame f[VSW_BURST];
+	uint64_t pk[VSW_BURST][2];
+	uint64_t last_src = 0, last_dst = 0, last_miss = 0, dk;
 	uint16_t out[VSW_BURST];
+	uint16_t pout[VSW_BURST];	/* the cached port of a BULK_PAIR frame */
 	uint8_t idx[VSW_BURST];		/* dst key of each frame, or BULK_* */
+	uint8_t sidx[VSW_BURST];	/* src key of each frame that has one */
 	uint8_t why[VSW_BURST];
-	const struct rte_ether_hdr *eh;
-	unsigned int n_src = 0, n_dst = 0;
+	unsigned int n_src = 0, n_dst = 0, runs = 0, hits = 0, misses = 0;
+	uint32_t epoch = 0;
 	uint16_t i;
 
-	/* Only for the compiler, which cannot tell that vsw_fdb_bulk() reads
-	 * n_src and n_dst keys, all written below. */
-	src[0] = (struct vsw_fdb_key){ .vlan = 0 };
-	dst[0] = src[0];
+	if (pmd->pair != NULL)
+		epoch = pair_epoch(pmd, snap);
+	/* Parse; for each unicast frame, its pair's bucket on its way. */
 	for (i = 0; i < n; i++) {
+		const struct rte_ether_hdr *eh;
+
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		why[i] = (uint8_t)l2_parse(in_pi, pkts[i], &f[i]);
@@ -590,34 +727,72 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			continue;
 		}
 		eh = rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
-		if (n_src == 0 || f[i].vlan != src[n_src - 1].vlan ||
-		    !rte_is_same_ether_addr(&eh->src_addr, &src[n_src - 1].mac)) {
-			src[n_src] = (struct vsw_fdb_key){ .mac = eh->src_addr, .vlan = f[i].vlan };
-			n_src++;
-		}
+		pair_key(eh, f[i].vlan, in_port, pk[i]);
 		if (rte_is_multicast_ether_addr(&eh->dst_addr)) {
 			idx[i] = BULK_GROUP;
 			continue;
 		}
-		if (n_dst == 0 || f[i].vlan != dst[n_dst - 1].vlan ||
-		    !rte_is_same_ether_addr(&eh->dst_addr, &dst[n_dst - 1].mac)) {
-			dst[n_dst] = (struct vsw_fdb_key){ .mac = eh->dst_addr, .vlan = f[i].vlan };
-			n_dst++;
+		idx[i] = 0;
+		if (epoch != 0) {
+			pb[i] = pair_bucket(pmd, pk[i]);
+			rte_prefetch0(pb[i]);
 		}
-		idx[i] = (uint8_t)(n_dst - 1);
 	}
-	vsw_fdb_bulk(fdb, src, n_src, in_port, pmd->now, dst, n_dst, out, &res);
-	pmd->pmd.learn_requests += res.queued;
-	pmd->pmd.learn_ring_full += res.ring_full;
+	/* The cache's answers; the keys of the other frames, once per run. */
 	for (i = 0; i < n; i++) {
 		if (idx[i] == BULK_DROPPED)
-			drop(pmd, in_port, (enum vsw_drop)why[i], pkts[i]);
-		else if (idx[i] == BULK_GROUP)
-			flood(pmd, snap, br_id, in_port, pkts[i], f[i].vlan, f[i].tci, f[i].l3_size);
-		else
-			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], out[idx[i]], NULL);
+			continue;
+		if (idx[i] != BULK_GROUP) {
+			/* Distinct destinations in a row, hits or not. */
+			dk = pair_dst(pk[i], f[i].vlan);
+			if (runs == 0 || dk != last_dst)
+				runs++;
+			last_dst = dk;
+			if (epoch != 0 &&
+			    (pout[i] = pair_find(pb[i], epoch, pk[i])) != VSW_PORT_NONE) {
+				idx[i] = BULK_PAIR;
+				hits++;
+				continue;
+			}
+			misses++;
+		}
+		/* One 8-byte store per key, read back whole by the FDB. */
+		if (n_src == 0 || pk[i][0] != last_src)
+			memcpy(&src[n_src++], &pk[i][0], sizeof(src[0]));
+		last_src = pk[i][0];
+		sidx[i] = (uint8_t)(n_src - 1);
+		if (idx[i] == BULK_GROUP)
+			continue;
+		dk = pair_dst(pk[i], f[i].vlan);
+		if (n_dst == 0 || dk != last_miss)
+			memcpy(&dst[n_dst++], &dk, sizeof(dst[0]));
+		last_miss = dk;
+		idx[i] = (uint8_t)(n_dst - 1);
 	}
-	return n_dst;
+	if (n_src != 0) {
+		vsw_fdb_bulk(fdb, src, n_src, in_port, pmd->now, dst, n_dst, out, &res);
+		pmd->pmd.learn_requests += res.queued;
+		pmd->pmd.learn_ring_full += res.ring_full;
+	}
+	pmd->pmd.pair_hits += hits;
+	pmd->pmd.pair_misses += misses;
+	for (i = 0; i < n; i++) {
+		if (idx[i] == BULK_DROPPED) {
+			drop(pmd, in_port, (enum vsw_drop)why[i], pkts[i]);
+		} else if (idx[i] == BULK_GROUP) {
+			flood(pmd, snap, br_id, in_port, pkts[i], f[i].vlan, f[i].tci, f[i].l3_size);
+		} else if (idx[i] == BULK_PAIR) {
+			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], pout[i], NULL);
+		} else {
+			/* Both ends known, the source here: a pair to keep. */
+			if (epoch != 0 && (res.src_here >> sidx[i] & 1) &&
+			    out[idx[i]] != VSW_PORT_NONE &&
+			    pair_find(pb[i], epoch, pk[i]) == VSW_PORT_NONE)
+				pair_insert(pmd, pb[i], epoch, pk[i], out[idx[i]]);
+			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], out[idx[i]], NULL);
+		}
+	}
+	return runs;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -665,19 +840,6 @@ key_equal(const struct vsw_flow_key *a, const struct vsw_flow_key *b)
 	memcpy(&u, pa + i, sizeof(u));
 	memcpy(&v, pb + i, sizeof(v));
 	return diff == 0 && u == v;
-}
-
-/* The PMD's generator for EMC inserts (xorshift32: never 0). */
-static inline uint32_t
-pmd_rand(struct vsw_pmd *pmd)
-{
-	uint32_t x = pmd->rand_state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	pmd->rand_state = x;
-	return x;
 }
 
 /*

@@ -16,6 +16,7 @@
 #include "vsw_priv.h"
 
 _Static_assert((VSW_EMC_ENTRIES & (VSW_EMC_ENTRIES - 1)) == 0, "EMC size is a power of two");
+_Static_assert((VSW_PAIR_BUCKETS & (VSW_PAIR_BUCKETS - 1)) == 0, "pair buckets: a power of two");
 
 /* rte_zmalloc on @socket, on any socket if that one has no memory left. */
 static void *
@@ -40,9 +41,12 @@ vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool)
 	pmd->rand_state = 0x2545f491u;
 	pmd->emc_min_subtables = VSW_EMC_MIN_SUBTABLES;
 	vsw_pmd_set_emc_insert_inv_prob(pmd, VSW_EMC_INSERT_INV_PROB_DEFAULT);
+	/* No bucket has this epoch: the first burst begins another. */
+	pmd->pair_epoch = 1;
+	pmd->pair_changes = UINT64_MAX;
 	pmd->emc = zalloc("vsw_emc", sizeof(*pmd->emc), socket);
 	pmd->flow_ctr = zalloc("vsw_flow_ctr", ctr_size, socket);
-	if (pmd->emc == NULL || pmd->flow_ctr == NULL) {
+	if (pmd->emc == NULL || pmd->flow_ctr == NULL || vsw_pmd_set_pair_cache(pmd, true) != 0) {
 		vsw_pmd_free(pmd);
 		return -ENOMEM;
 	}
@@ -57,6 +61,22 @@ vsw_pmd_set_emc_insert_inv_prob(struct vsw_pmd *pmd, uint32_t inv_prob)
 	__atomic_store_n(&pmd->emc_insert_min, min, __ATOMIC_RELAXED);
 }
 
+int
+vsw_pmd_set_pair_cache(struct vsw_pmd *pmd, bool on)
+{
+	int socket = pmd->pool != NULL ? pmd->pool->socket_id : SOCKET_ID_ANY;
+
+	if (!on) {
+		rte_free(pmd->pair);
+		pmd->pair = NULL;
+		return 0;
+	}
+	if (pmd->pair == NULL)
+		pmd->pair = zalloc("vsw_pair", sizeof(*pmd->pair) * VSW_PAIR_BUCKETS, socket);
+	/* Zeroed buckets have epoch 0, which no PMD epoch is. */
+	return pmd->pair != NULL ? 0 : -ENOMEM;
+}
+
 void
 vsw_pmd_free(struct vsw_pmd *pmd)
 {
@@ -64,8 +84,10 @@ vsw_pmd_free(struct vsw_pmd *pmd)
 		return;
 	rte_free(pmd->emc);
 	rte_free(pmd->flow_ctr);
+	rte_free(pmd->pair);
 	pmd->emc = NULL;
 	pmd->flow_ctr = NULL;
+	pmd->pair = NULL;
 }
 
 void

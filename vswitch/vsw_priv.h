@@ -107,4 +107,30 @@ vsw_emc_hash(const struct vsw_flow_key *key)
 	return a ^ (b << 11 | b >> 21) ^ (c << 22 | c >> 10);
 }
 
+/*
+ * The MAC-pair cache of one PMD (allocated by vsw_pmd_init(), used by the
+ * bulk L2 path of vsw_fwd.c): what the FDB answered for a frame's pair of
+ * addresses, so that a frame of a known conversation reads one cache line
+ * instead of the FDB lines of its source and of its destination. A way
+ * holds a key (input port, VLAN, source, destination) whose source the FDB
+ * knew on that input port and whose destination it knew on port `out`.
+ * Ways are valid only while their bucket's epoch is the PMD's (struct
+ * vsw_pmd, pair_epoch), which changes with every FDB change that can alter
+ * an answer (vsw_fdb_changes()), every new snapshot and every second (so
+ * that each source still refreshes its FDB entry once a second, and ages
+ * when it stops). A bucket of another epoch is empty; nothing is
+ * invalidated one entry at a time.
+ */
+#define VSW_PAIR_WAYS 3
+
+struct vsw_pair_bucket {
+	/* [0]: source and VLAN as an FDB key; [1]: destination, input port */
+	uint64_t key[VSW_PAIR_WAYS][2];
+	uint16_t out[VSW_PAIR_WAYS];	/* VSW_PORT_NONE: free */
+	uint16_t reserved;
+	uint32_t epoch;
+} __rte_cache_aligned;
+
+_Static_assert(sizeof(struct vsw_pair_bucket) == RTE_CACHE_LINE_SIZE, "a bucket is one line");
+
 #endif /* VSW_PRIV_H */

@@ -21,7 +21,7 @@
  *
  *   edgeplane-pipe-bench [--path l2|normal|rules] [--flows N] [--bursts N]
  *                        [--reps K] [--emc-insert-inv-prob N] [--emc-min-subtables N]
- *                        [--masks M] [--json]
+ *                        [--masks M] [--no-pair-cache] [--huge] [--json]
  *
  * --path:  l2      no flow table (default)
  *          normal  one rule, priority=0,actions=normal
@@ -29,7 +29,12 @@
  *                  output to the other port) and the NORMAL rule below them;
  *                  --masks M (1..16) spreads them over M masks (subtables)
  * --emc-insert-inv-prob, --emc-min-subtables: the PMD's exact-match cache
- * settings (vsw.h; defaults as in edgeplane-vswitchd).
+ * settings (vsw.h; defaults as in edgeplane-vswitchd). --no-pair-cache: the
+ * L2 path without the PMD's MAC-pair cache (every frame looks its addresses
+ * up in the FDB). --huge: memory from 2 MiB hugepages (--in-memory, no files
+ * left), as edgeplane-vswitchd has it, instead of 4 KiB pages (--no-huge,
+ * the default, which needs no set-up): tables of many flows then cost
+ * TLB misses that the switch does not have.
  * --flows: 1..4000000 (default 1). --bursts: timed bursts per repetition
  * (default 20000). --reps: repetitions (default 7); the first is a warm-up
  * and not reported. Prints the minimum and median cycles per packet.
@@ -69,6 +74,8 @@ struct opts {
 	uint32_t masks;
 	uint32_t min_subtables;
 	bool json;
+	bool no_pair_cache;
+	bool huge;
 };
 
 static struct vsw_snapshot snap;
@@ -79,7 +86,7 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: edgeplane-pipe-bench [--path l2|normal|rules] [--flows N] [--bursts N]\n"
 		   "                            [--reps K] [--emc-insert-inv-prob N] [--emc-min-subtables N]\n"
-		   "                            [--masks M] [--json]\n");
+		   "                            [--masks M] [--no-pair-cache] [--huge] [--json]\n");
 }
 
 static int
@@ -108,6 +115,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "masks", required_argument, NULL, 'm' },
 		{ "emc-min-subtables", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "no-pair-cache", no_argument, NULL, 'n' },
+		{ "huge", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -154,6 +163,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'j':
 			o->json = true;
+			break;
+		case 'n':
+			o->no_pair_cache = true;
+			break;
+		case 'H':
+			o->huge = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -350,9 +365,10 @@ main(int argc, char **argv)
 	static const char *const path_name[] = { "l2", "normal", "rules" };
 	char prefix[64];
 	char *eal_argv[] = {
-		"edgeplane-pipe-bench", "--no-huge", "--no-pci", "--no-shconf", "-m", "1024",
-		"--no-telemetry", "--log-level=*:warning", "-l", "0", prefix,
+		"edgeplane-pipe-bench", "--no-pci", "-m", "1024", "--no-telemetry",
+		"--log-level=*:warning", "-l", "0", prefix, "--no-huge", "--no-shconf",
 	};
+	int eal_argc = (int)RTE_DIM(eal_argv);
 	struct rte_mbuf *frames[2][VSW_BURST] = { { NULL } }, *burst[VSW_BURST];
 	struct vsw_flow_table *table = NULL;
 	double cpp[MAX_REPS], med;
@@ -366,7 +382,11 @@ main(int argc, char **argv)
 	if (parse_opts(argc, argv, &o) != 0)
 		return 2;
 	snprintf(prefix, sizeof(prefix), "--file-prefix=pipebench%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal_argv), eal_argv) < 0) {
+	if (o.huge) {
+		eal_argv[eal_argc - 2] = "--in-memory";
+		eal_argc--;
+	}
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "edgeplane-pipe-bench: EAL init failed\n");
 		return 1;
 	}
@@ -380,6 +400,8 @@ main(int argc, char **argv)
 	}
 	vsw_pmd_set_emc_insert_inv_prob(&pmd, o.inv_prob);
 	pmd.emc_min_subtables = o.min_subtables;
+	if (o.no_pair_cache)
+		vsw_pmd_set_pair_cache(&pmd, false);
 	snap.generation = 1;
 	snap.bridges[BR].in_use = true;
 	snap.bridges[BR].fdb = fdb;
@@ -439,15 +461,19 @@ main(int argc, char **argv)
 		printf("{\"path\": \"%s\", \"flows\": %u, \"masks\": %u, "
 		       "\"emc_insert_inv_prob\": %u, \"emc_min_subtables\": %u, "
 		       "\"packets\": %" PRIu64 ", \"min_cycles\": %.1f, \"median_cycles\": %.1f, "
-		       "\"emc_hits\": %" PRIu64 ", \"emc_misses\": %" PRIu64 "}\n",
+		       "\"emc_hits\": %" PRIu64 ", \"emc_misses\": %" PRIu64 ", "
+		       "\"pair_cache\": %s, \"pair_hits\": %" PRIu64 ", \"pair_misses\": %" PRIu64
+		       "}\n",
 		       path_name[o.path], o.flows, o.masks, o.inv_prob, o.min_subtables, sent,
-		       cpp[1], med, pmd.pmd.emc_hits, pmd.pmd.emc_misses);
+		       cpp[1], med, pmd.pmd.emc_hits, pmd.pmd.emc_misses,
+		       pmd.pair != NULL ? "true" : "false", pmd.pmd.pair_hits, pmd.pmd.pair_misses);
 	else
 		printf("path=%s flows=%u masks=%u emc_insert_inv_prob=%u emc_min_subtables=%u: "
 		       "%.1f cycles/packet min, %.1f median of %u (emc hits %" PRIu64
-		       ", misses %" PRIu64 ")\n",
+		       ", misses %" PRIu64 "; pair cache %s, hits %" PRIu64 ", misses %" PRIu64 ")\n",
 		       path_name[o.path], o.flows, o.masks, o.inv_prob, o.min_subtables, cpp[1],
-		       med, o.reps - 1, pmd.pmd.emc_hits, pmd.pmd.emc_misses);
+		       med, o.reps - 1, pmd.pmd.emc_hits, pmd.pmd.emc_misses,
+		       pmd.pair != NULL ? "on" : "off", pmd.pmd.pair_hits, pmd.pmd.pair_misses);
 	ret = 0;
 out:
 	for (side = 0; side < 2; side++)

@@ -872,9 +872,9 @@ static void
 test_bulk_path(void **state)
 {
 	struct rte_mbuf *pkts[VSW_BURST];
-	struct rte_mbuf *out[2][2][VSW_BURST];
-	uint16_t nout[2][2];
-	uint64_t fwd[2], fl[2], mal[2], hp[2], over[2], learn[2];
+	struct rte_mbuf *out[3][2][VSW_BURST];
+	uint16_t nout[3][2];
+	uint64_t fwd[3], fl[3], mal[3], hp[3], over[3], learn[3], hits[3];
 	struct rte_ether_addr m;
 	unsigned int i, k, r;
 
@@ -895,13 +895,14 @@ test_bulk_path(void **state)
 	flush_tx();
 	assert_false(pmd.l2_spread[1]);
 
-	for (r = 0; r < 2; r++) {
-		uint64_t f0 = pmd.pmd.forwarded, fl0 = pmd.pmd.flooded;
+	for (r = 0; r < 3; r++) {
+		uint64_t f0 = pmd.pmd.forwarded, fl0 = pmd.pmd.flooded, h0 = pmd.pmd.pair_hits;
 		uint64_t mal0 = drops(1, VSW_DROP_MALFORMED), hp0 = drops(1, VSW_DROP_HAIRPIN);
 		uint64_t over0 = drops(2, VSW_DROP_OVERSIZE), l0 = pmd.pmd.learn_requests;
 
-		/* Round 0 through the memo path, round 1 through the bulk path. */
-		assert_int_equal(pmd.l2_spread[1], r == 1);
+		/* Round 0 through the memo path, round 1 through the bulk path,
+		 * round 2 too with the pairs that round 1 cached. */
+		assert_int_equal(pmd.l2_spread[1], r >= 1);
 		for (i = 0; i < VSW_BURST; i++)
 			pkts[i] = bulk_frame(i);
 		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
@@ -912,6 +913,7 @@ test_bulk_path(void **state)
 		hp[r] = drops(1, VSW_DROP_HAIRPIN) - hp0;
 		over[r] = drops(2, VSW_DROP_OVERSIZE) - over0;
 		learn[r] = pmd.pmd.learn_requests - l0;
+		hits[r] = pmd.pmd.pair_hits - h0;
 		for (k = 0; k < 2; k++) {
 			nout[r][k] = pmd.tx[2 + k].n;
 			for (i = 0; i < nout[r][k]; i++) {
@@ -931,28 +933,36 @@ test_bulk_path(void **state)
 	/* 0x81, 0x82, 0x83 in VLAN 10, 0x83 in VLAN 20 (frame 25), 0x83 in
 	 * VLAN 10 again (frame 26: one request per run of equal sources). */
 	assert_int_equal(learn[0], 5);
-	assert_int_equal(learn[1], 0);
-	assert_int_equal(fwd[1], fwd[0]);
-	assert_int_equal(fl[1], fl[0]);
-	assert_int_equal(mal[1], mal[0]);
-	assert_int_equal(hp[1], hp[0]);
-	assert_int_equal(over[1], over[0]);
-	for (k = 0; k < 2; k++) {
-		assert_int_equal(nout[1][k], nout[0][k]);
-		for (i = 0; i < nout[0][k]; i++) {
-			const struct rte_mbuf *a = out[0][k][i], *b = out[1][k][i];
+	/* Round 2: every unicast frame whose ends the FDB knew, its source on
+	 * port 1, hits; the hairpin and oversize ones too (the cache holds the
+	 * FDB's answer, the checks after it still run). */
+	assert_int_equal(hits[1], 0);
+	/* Not the runt (5), the broadcast (9), nor the unknown ones (13, 25). */
+	assert_int_equal(hits[2], VSW_BURST - 4);
+	for (r = 1; r < 3; r++) {
+		assert_int_equal(learn[r], 0);
+		assert_int_equal(fwd[r], fwd[0]);
+		assert_int_equal(fl[r], fl[0]);
+		assert_int_equal(mal[r], mal[0]);
+		assert_int_equal(hp[r], hp[0]);
+		assert_int_equal(over[r], over[0]);
+		for (k = 0; k < 2; k++) {
+			assert_int_equal(nout[r][k], nout[0][k]);
+			for (i = 0; i < nout[0][k]; i++) {
+				const struct rte_mbuf *a = out[0][k][i], *b = out[r][k][i];
 
-			assert_int_equal(rte_pktmbuf_pkt_len(a), rte_pktmbuf_pkt_len(b));
-			assert_memory_equal(rte_pktmbuf_mtod(a, const uint8_t *),
-					    rte_pktmbuf_mtod(b, const uint8_t *),
-					    rte_pktmbuf_data_len(a));
+				assert_int_equal(rte_pktmbuf_pkt_len(a), rte_pktmbuf_pkt_len(b));
+				assert_memory_equal(rte_pktmbuf_mtod(a, const uint8_t *),
+						    rte_pktmbuf_mtod(b, const uint8_t *),
+						    rte_pktmbuf_data_len(a));
+			}
 		}
 	}
 	/* Port 3 is an access port: its frames left untagged. */
 	assert_true(nout[0][1] > 0);
 	assert_int_equal(rte_pktmbuf_mtod(out[0][1][0], const struct rte_ether_hdr *)->ether_type,
 			 rte_cpu_to_be_16(IP4));
-	for (r = 0; r < 2; r++)
+	for (r = 0; r < 3; r++)
 		for (k = 0; k < 2; k++)
 			for (i = 0; i < nout[r][k]; i++)
 				rte_pktmbuf_free(out[r][k][i]);
@@ -963,6 +973,144 @@ test_bulk_path(void **state)
 	vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
 	assert_false(pmd.l2_spread[1]);
 	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, VSW_BURST, 0 });
+}
+
+/*
+ * One burst from port 1, source 0x80, to destinations 0x10.. 0x10 + n - 1
+ * (VLAN 10, untagged on access ports); the frames queued on ports 2 and 3
+ * into @to2 / @to3, then the batches flushed.
+ */
+static void
+pair_burst(unsigned int n, uint16_t *to2, uint16_t *to3)
+{
+	struct rte_ether_addr s = vsw_test_mac(0x80), d;
+	struct rte_mbuf *pkts[VSW_BURST];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		d = vsw_test_mac((uint8_t)(0x10 + i));
+		pkts[i] = frame(&d, &s, -1, 46);
+	}
+	vsw_input(&pmd, &snap, 1, pkts, (uint16_t)n);
+	*to2 = pmd.tx[2].n;
+	*to3 = pmd.tx[3].n;
+	flush_tx();
+}
+
+/*
+ * The bulk L2 path's MAC-pair cache: a pair the FDB knew both ends of is
+ * answered by the cache in later bursts, and never after the FDB changed
+ * (a move, a delete), after a new snapshot, or in a new second, whose first
+ * burst looks the source up again and so refreshes it against aging. With
+ * the cache off the answers are the same.
+ */
+static void
+test_pair_cache(void **state)
+{
+	struct rte_ether_addr s = vsw_test_mac(0x80), d0 = vsw_test_mac(0x10);
+	struct rte_ether_addr d1 = vsw_test_mac(0x11), m;
+	uint64_t h0, m0, fl0;
+	uint16_t to2, to3;
+	unsigned int i;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_ACCESS, 10);
+	add_port(2, BR, VSW_VLAN_ACCESS, 10);
+	add_port(3, BR, VSW_VLAN_ACCESS, 10);
+	input1(1, frame(&bcast, &s, -1, 46));
+	for (i = 0; i < VSW_BURST; i++) {
+		m = vsw_test_mac((uint8_t)(0x10 + i));
+		input1(2, frame(&bcast, &m, -1, 46));
+		flush_tx();
+	}
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+
+	/* The memo path, which finds the burst spread; then the bulk path,
+	 * which misses and fills the cache; then hits. */
+	pair_burst(VSW_BURST, &to2, &to3);
+	assert_true(pmd.l2_spread[1]);
+	assert_int_equal(pmd.pmd.pair_hits + pmd.pmd.pair_misses, 0);
+	pair_burst(VSW_BURST, &to2, &to3);
+	assert_int_equal(pmd.pmd.pair_misses, VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_hits, 0);
+	pair_burst(VSW_BURST, &to2, &to3);
+	assert_int_equal(to2, VSW_BURST);
+	assert_int_equal(to3, 0);
+	assert_int_equal(pmd.pmd.pair_hits, VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_misses, VSW_BURST);
+
+	/* 0x10 moves to port 3: its frames follow at once, none is a hit. */
+	input1(3, frame(&bcast, &d0, -1, 46));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	h0 = pmd.pmd.pair_hits;
+	m0 = pmd.pmd.pair_misses;
+	pair_burst(VSW_BURST, &to2, &to3);
+	assert_int_equal(to2, VSW_BURST - 1);
+	assert_int_equal(to3, 1);
+	assert_int_equal(pmd.pmd.pair_hits, h0);
+	assert_int_equal(pmd.pmd.pair_misses, m0 + VSW_BURST);
+	pair_burst(VSW_BURST, &to2, &to3);
+	assert_int_equal(to3, 1);
+	assert_int_equal(pmd.pmd.pair_hits, h0 + VSW_BURST);
+
+	/* 0x11 deleted: flooded (to 2 and 3), not sent to its old port. */
+	assert_int_equal(vsw_fdb_del(fdb, &d1, 10), 0);
+	fl0 = pmd.pmd.flooded;
+	pair_burst(VSW_BURST, &to2, &to3);
+	assert_int_equal(pmd.pmd.flooded, fl0 + 1);
+	assert_int_equal(to2, VSW_BURST - 1);
+	assert_int_equal(to3, 2);
+
+	/* A new snapshot: misses again, then hits. */
+	snap.generation++;
+	h0 = pmd.pmd.pair_hits;
+	pair_burst(VSW_BURST, &to2, &to3);
+	assert_int_equal(pmd.pmd.pair_hits, h0);
+	pair_burst(VSW_BURST, &to2, &to3);
+	/* All but the deleted one, which is not cached. */
+	assert_int_equal(pmd.pmd.pair_hits, h0 + VSW_BURST - 1);
+
+	/* 200 s later: the first burst of that second looks 0x80 up again,
+	 * which refreshes it, so aging at 400 s (limit 300) keeps it. */
+	pmd.now = T0 + 200;
+	h0 = pmd.pmd.pair_hits;
+	pair_burst(VSW_BURST, &to2, &to3);
+	assert_int_equal(pmd.pmd.pair_hits, h0);
+	pair_burst(VSW_BURST, &to2, &to3);
+	assert_int_equal(pmd.pmd.pair_hits, h0 + VSW_BURST - 1);
+	vsw_fdb_run(fdb, T0 + 400, 300);
+	assert_int_equal(vsw_fdb_lookup(fdb, &s, 10), 1);
+	/* The destinations were only ever destinations: aged. */
+	assert_int_equal(vsw_fdb_lookup(fdb, &d0, 10), VSW_PORT_NONE);
+
+	/* Relearn them; the cache off gives the same answers, no hits. */
+	pmd.now = T0 + 400;
+	for (i = 0; i < VSW_BURST; i++) {
+		m = vsw_test_mac((uint8_t)(0x10 + i));
+		input1(2, frame(&bcast, &m, -1, 46));
+		flush_tx();
+	}
+	vsw_fdb_run(fdb, T0 + 400, 300);
+	flush_tx();
+	assert_int_equal(vsw_pmd_set_pair_cache(&pmd, false), 0);
+	assert_null(pmd.pair);
+	h0 = pmd.pmd.pair_hits;
+	m0 = pmd.pmd.pair_misses;
+	for (i = 0; i < 3; i++) {
+		pair_burst(VSW_BURST, &to2, &to3);
+		assert_int_equal(to2, VSW_BURST);
+		assert_int_equal(to3, 0);
+	}
+	assert_int_equal(pmd.pmd.pair_hits, h0);
+	assert_int_equal(pmd.pmd.pair_misses, m0 + 3 * VSW_BURST);
+	assert_int_equal(vsw_pmd_set_pair_cache(&pmd, true), 0);
+	pair_burst(VSW_BURST, &to2, &to3);
+	pair_burst(VSW_BURST, &to2, &to3);
+	assert_int_equal(to2, VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_hits, h0 + VSW_BURST);
+	assert_int_equal(all_drops(), 0);
 }
 
 static void
@@ -1092,6 +1240,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_memo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pair_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memo_batch_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_ring_full, setup, teardown),
