@@ -339,6 +339,20 @@ render_pmd_stats(const json_t *result, FILE *out)
 			get_num(pmd, "emc_misses", mi, sizeof(mi)),
 			get_num(pmd, "emc_inserts", in, sizeof(in)));
 	}
+	/* The bulk L2 path (bursts of many addresses). */
+	json_array_foreach(json_object_get(result, "pmds"), i, pmd) {
+		char hi[32], mi[32];
+
+		if (json_integer_value(json_object_get(pmd, "pair_hits")) == 0 &&
+		    json_integer_value(json_object_get(pmd, "pair_misses")) == 0)
+			continue;
+		fprintf(out, "lcore %s mac-pair cache: hits %s, misses %s (fdb lookups)\n",
+			get_num(pmd, "lcore", lc, sizeof(lc)),
+			get_num(pmd, "pair_hits", hi, sizeof(hi)),
+			get_num(pmd, "pair_misses", mi, sizeof(mi)));
+	}
+	if (json_is_false(json_object_get(result, "pair_cache")))
+		fprintf(out, "mac-pair cache off\n");
 	if (json_object_get(result, "emc_insert_inv_prob") != NULL)
 		fprintf(out, "emc-insert-inv-prob %s\n",
 			get_num(result, "emc_insert_inv_prob", pk, sizeof(pk)));

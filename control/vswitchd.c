@@ -50,6 +50,8 @@ usage(FILE *out)
 		"  --pmd-auto-lb-interval SEC   measurement and check interval (default 10)\n"
 		"  --emc-insert-inv-prob N      put one flow-table answer in N into the PMDs'\n"
 		"                 exact-match cache (default %d, as OVS; 1: all; 0: no cache)\n"
+		"  --no-pair-cache  no MAC-pair cache in front of the MAC table (for\n"
+		"                 comparisons; it costs 8 MiB of hugepages per PMD)\n"
 		"  -h, --help     this text\n",
 		DP_MBUFS_DEFAULT, VSW_EMC_INSERT_INV_PROB_DEFAULT);
 }
@@ -109,6 +111,7 @@ parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 		{ "pmd-auto-lb-load", required_argument, NULL, 'L' },
 		{ "pmd-auto-lb-interval", required_argument, NULL, 'I' },
 		{ "emc-insert-inv-prob", required_argument, NULL, 'E' },
+		{ "no-pair-cache", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -162,6 +165,9 @@ parse_options(int argc, char **argv, struct vsd *vsd, struct dp_params *params)
 				return -EINVAL;
 			}
 			vsd->emc_insert_inv_prob = (uint32_t)v;
+			break;
+		case 'P':
+			vsd->no_pair_cache = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -244,6 +250,7 @@ main(int argc, char **argv)
 	}
 	dp_set_pmd_auto_lb(vsd.pmd_auto_lb, vsd.auto_lb_load, vsd.auto_lb_interval);
 	dp_set_emc_insert_inv_prob(vsd.emc_insert_inv_prob);
+	dp_set_pair_cache(!vsd.no_pair_cache);
 	ret = dp_start(err, sizeof(err));
 	if (ret == 0)
 		ret = vsd_restore(&vsd, err, sizeof(err));

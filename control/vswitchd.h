@@ -23,6 +23,7 @@ struct vsd {
 	unsigned int auto_lb_load;	/* percent */
 	unsigned int auto_lb_interval;	/* seconds */
 	uint32_t emc_insert_inv_prob;	/* --emc-insert-inv-prob */
+	bool no_pair_cache;		/* --no-pair-cache */
 	/* Ports from the db that could not be re-created at start-up:
 	 * [{"bridge", "port": {...}, "error"}]. Kept so that the db does not
 	 * lose them; shown with state "error"; port.del removes them. */

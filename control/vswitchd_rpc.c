@@ -821,6 +821,10 @@ pmd_json(const struct dp_pmd_info *info, void *arg)
 				    json_integer((json_int_t)info->pipe.emc_inserts));
 		json_object_set_new(last, "flow_repeats",
 				    json_integer((json_int_t)info->pipe.flow_repeats));
+		json_object_set_new(last, "pair_hits",
+				    json_integer((json_int_t)info->pipe.pair_hits));
+		json_object_set_new(last, "pair_misses",
+				    json_integer((json_int_t)info->pipe.pair_misses));
 	}
 	return 0;
 }
@@ -910,9 +914,11 @@ m_pmd_stats(void *ctx, json_t *params, json_t **result, char *err, size_t errlen
 
 	(void)ctx;
 	ret = pmd_list(pmd_json, params, result, err, errlen);
-	if (ret == 0)
+	if (ret == 0) {
 		json_object_set_new(*result, "emc_insert_inv_prob",
 				    json_integer((json_int_t)dp_emc_insert_inv_prob()));
+		json_object_set_new(*result, "pair_cache", json_boolean(dp_pair_cache()));
+	}
 	return ret;
 }
 

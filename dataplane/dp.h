@@ -235,6 +235,13 @@ void dp_set_pmd_auto_lb(bool on, unsigned int load_pct, unsigned int interval_s)
 void dp_set_emc_insert_inv_prob(uint32_t inv_prob);
 /** The value dp_set_emc_insert_inv_prob() set (default VSW_EMC_INSERT_INV_PROB_DEFAULT). */
 uint32_t dp_emc_insert_inv_prob(void);
+/**
+ * Give the PMDs a MAC-pair cache (the default) or not: before dp_start()
+ * only, which allocates it (vsw_pmd_set_pair_cache()).
+ */
+void dp_set_pair_cache(bool on);
+/** What dp_set_pair_cache() set. */
+bool dp_pair_cache(void);
 /** Rx queues moved by auto load balance so far. */
 uint64_t dp_pmd_auto_lb_moves(void);
 

@@ -210,6 +210,8 @@ dp_start(char *err, size_t errlen)
 			return -ENOMEM;
 		}
 		vsw_pmd_set_emc_insert_inv_prob(&pmd->vsw, dp.emc_insert_inv_prob);
+		if (dp.no_pair_cache)
+			vsw_pmd_set_pair_cache(&pmd->vsw, false);
 		dp.pmds[idx++] = pmd;
 	}
 	dp.n_pmds = idx;

@@ -160,6 +160,7 @@ struct dp_main {
 	uint64_t pmd_total_seen[DP_MAX_PMDS];
 	bool pmd_auto_lb;			/* rebalance by itself when overloaded */
 	uint32_t emc_insert_inv_prob;		/* dp_set_emc_insert_inv_prob() */
+	bool no_pair_cache;			/* dp_set_pair_cache(false) */
 	unsigned int auto_lb_load_pct;		/* a PMD this busy is overloaded */
 	unsigned int rxq_interval_s;		/* measurement (and auto-lb) interval */
 	uint64_t auto_lb_moves;			/* rx queues moved by auto-lb */

@@ -212,6 +212,18 @@ dp_emc_insert_inv_prob(void)
 	return dp.emc_insert_inv_prob;
 }
 
+void
+dp_set_pair_cache(bool on)
+{
+	dp.no_pair_cache = !on;
+}
+
+bool
+dp_pair_cache(void)
+{
+	return !dp.no_pair_cache;
+}
+
 /* Control thread, from dp_run: intervals and the automatic rebalance. */
 void
 dp_rxq_run(uint64_t tsc)

@@ -61,3 +61,30 @@ tel=$(printf '/edgeplane/port/stats,vh0\n' | dpdk-telemetry.py -f "$EP_VSD_PREFI
 echo "$tel"
 assert_eq "$(ep_json "$tel" "j['/edgeplane/port/stats']['rx_packets']")" "$(port_stat vh0 rx_packets)" \
 	"dpdk-telemetry.py reads vh0's rx_packets"
+
+# Many conversations: 201 MACs behind vh0 talking to 201 behind vh1 in
+# bursts of 32 frames of 32 pairs take the bulk L2 path and its MAC-pair
+# cache. ep-peer numbers the frames of all its sends together and frame k
+# goes from MAC k % N to the other port's MAC k % N, so a first pass of
+# single frames (the sends alternate; N odd) teaches the switch every
+# address; in the second pass every frame reaches exactly its port (nothing
+# is flooded to vh2), and most frames' answers come from the pair cache.
+ep_peer mix1 "$EP_TMP/vh0.sock" "$EP_TMP/vh1.sock" "$EP_TMP/vh2.sock" -- --src-macs 201 \
+	--rate 100000 --send 0:1000:macs:1 --send 1:1000:macs:0 --rx-time 500 >/dev/null
+assert_eq "$(ep_json "$(ctl --json fdb-show br0)" \
+	"len([e for e in j['entries'] if e['mac'].startswith('02:01:0')])")" 402 \
+	"the first pass taught all 402 addresses of the mix"
+st0=$(ctl --json pmd-stats)
+out=$(ep_peer mix2 "$EP_TMP/vh0.sock" "$EP_TMP/vh1.sock" "$EP_TMP/vh2.sock" -- --src-macs 201 \
+	--tx-burst 32 --rate 100000 --send 0:3200:macs:1 --send 1:3200:macs:0 --rx-time 500)
+st1=$(ctl --json pmd-stats)
+assert_eq "$(peer_from "$out" 1 0)" 3200 "vh1 got every frame of the mix from vh0"
+assert_eq "$(peer_from "$out" 0 1)" 3200 "vh0 got every frame of the mix from vh1"
+assert_eq "$(peer_stat "$out" 2 rx)" 0 "nothing of the learned mix was flooded to vh2"
+pair() { ep_json "$1" "sum(p['$2'] for p in j['pmds'])"; }
+hits=$(($(pair "$st1" pair_hits) - $(pair "$st0" pair_hits)))
+misses=$(($(pair "$st1" pair_misses) - $(pair "$st0" pair_misses)))
+echo "mac-pair cache: $hits hits, $misses misses"
+assert_eq "$([ "$hits" -ge 3200 ] && echo yes)" yes "most of the mix's 6400 frames hit the MAC-pair cache"
+assert_eq "$([ $((hits + misses)) -le 6400 ] && echo yes)" yes "pair lookups <= frames"
+ctl pmd-stats | grep "mac-pair"

@@ -463,6 +463,14 @@ test_print(void **state)
 	assert_contains(t, "lcore 2 flow lookups 90: repeats 5, emc hits 75, classifier 10, "
 			   "emc inserts 1\n");
 	assert_contains(t, "emc-insert-inv-prob 100\n");
+	assert_null(strstr(t, "mac-pair"));
+	free(t);
+
+	t = render("pmd-stats", "pmd.stats",
+		   "{\"pmds\":[{\"lcore\":3,\"socket\":0,\"packets\":100,\"pair_hits\":90,"
+		   "\"pair_misses\":7,\"rxqs\":[]}],\"pair_cache\":false}", false);
+	assert_contains(t, "lcore 3 mac-pair cache: hits 90, misses 7 (fdb lookups)\n");
+	assert_contains(t, "mac-pair cache off\n");
 	free(t);
 
 	t = render("pmd-rxq-show", "pmd.rxq",
