@@ -4,7 +4,7 @@
  * with no ports, rings or guests: cycles per packet of the L2 path, of the
  * flow path with one NORMAL rule, and of the flow path with one rule per
  * flow, for a traffic mix of N flows. Not a test: it prints numbers
- * (scripts/bench/pipeline runs it). Where the loopback benchmarks measure
+ * (docs/performance.md quotes it). Where the loopback benchmarks measure
  * the whole PMD through rte_vhost on a noisy host, this measures the
  * pipeline's own cost, and the minimum over repetitions is steady enough to
  * compare two builds.
