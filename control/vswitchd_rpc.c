@@ -10,9 +10,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_ether.h>
 
 #include "vswitchd.h"
@@ -810,21 +812,25 @@ pmd_json(const struct dp_pmd_info *info, void *arg)
 		"learn_requests", (json_int_t)info->pipe.learn_requests,
 		"rxqs", rxqs));
 	{
+		/* The caches' counters, by name: one line each to add. */
+		static const struct {
+			const char *name;
+			size_t off;
+		} ctrs[] = {
+#define PIPE_CTR(f) { #f, offsetof(struct vsw_pmd_counters, f) }
+			PIPE_CTR(emc_hits), PIPE_CTR(emc_misses), PIPE_CTR(flow_lookups),
+			PIPE_CTR(emc_inserts), PIPE_CTR(flow_repeats), PIPE_CTR(pair_hits),
+			PIPE_CTR(pair_misses),
+#undef PIPE_CTR
+		};
 		json_t *last = json_array_get(arg, json_array_size(arg) - 1);
+		uint64_t v;
+		size_t i;
 
-		json_object_set_new(last, "emc_hits", json_integer((json_int_t)info->pipe.emc_hits));
-		json_object_set_new(last, "emc_misses",
-				    json_integer((json_int_t)info->pipe.emc_misses));
-		json_object_set_new(last, "flow_lookups",
-				    json_integer((json_int_t)info->pipe.flow_lookups));
-		json_object_set_new(last, "emc_inserts",
-				    json_integer((json_int_t)info->pipe.emc_inserts));
-		json_object_set_new(last, "flow_repeats",
-				    json_integer((json_int_t)info->pipe.flow_repeats));
-		json_object_set_new(last, "pair_hits",
-				    json_integer((json_int_t)info->pipe.pair_hits));
-		json_object_set_new(last, "pair_misses",
-				    json_integer((json_int_t)info->pipe.pair_misses));
+		for (i = 0; i < RTE_DIM(ctrs); i++) {
+			memcpy(&v, (const char *)&info->pipe + ctrs[i].off, sizeof(v));
+			json_object_set_new(last, ctrs[i].name, json_integer((json_int_t)v));
+		}
 	}
 	return 0;
 }

@@ -742,9 +742,9 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	for (i = 0; i < n; i++) {
 		if (idx[i] == BULK_DROPPED)
 			continue;
+		dk = pair_dst(pk[i], f[i].vlan);
 		if (idx[i] != BULK_GROUP) {
 			/* Distinct destinations in a row, hits or not. */
-			dk = pair_dst(pk[i], f[i].vlan);
 			if (runs == 0 || dk != last_dst)
 				runs++;
 			last_dst = dk;
@@ -763,7 +763,6 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		sidx[i] = (uint8_t)(n_src - 1);
 		if (idx[i] == BULK_GROUP)
 			continue;
-		dk = pair_dst(pk[i], f[i].vlan);
 		if (n_dst == 0 || dk != last_miss)
 			memcpy(&dst[n_dst++], &dk, sizeof(dst[0]));
 		last_miss = dk;

@@ -29,14 +29,22 @@ zalloc(const char *what, size_t size, int socket)
 	return p;
 }
 
+/* The NUMA socket of @pmd's pool, whose memory its tables take. */
+static int
+pmd_socket(const struct vsw_pmd *pmd)
+{
+	return pmd->pool != NULL ? pmd->pool->socket_id : SOCKET_ID_ANY;
+}
+
 int
 vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool)
 {
-	int socket = pool != NULL ? pool->socket_id : SOCKET_ID_ANY;
+	int socket;
 	size_t ctr_size = sizeof(struct vsw_flow_ctr) * VSW_FLOW_MAX_RULES;
 
 	memset(pmd, 0, sizeof(*pmd));
 	pmd->pool = pool;
+	socket = pmd_socket(pmd);
 	pmd->in_port = VSW_PORT_NONE;
 	pmd->rand_state = 0x2545f491u;
 	pmd->emc_min_subtables = VSW_EMC_MIN_SUBTABLES;
@@ -64,15 +72,14 @@ vsw_pmd_set_emc_insert_inv_prob(struct vsw_pmd *pmd, uint32_t inv_prob)
 int
 vsw_pmd_set_pair_cache(struct vsw_pmd *pmd, bool on)
 {
-	int socket = pmd->pool != NULL ? pmd->pool->socket_id : SOCKET_ID_ANY;
-
 	if (!on) {
 		rte_free(pmd->pair);
 		pmd->pair = NULL;
 		return 0;
 	}
 	if (pmd->pair == NULL)
-		pmd->pair = zalloc("vsw_pair", sizeof(*pmd->pair) * VSW_PAIR_BUCKETS, socket);
+		pmd->pair = zalloc("vsw_pair", sizeof(*pmd->pair) * VSW_PAIR_BUCKETS,
+				   pmd_socket(pmd));
 	/* Zeroed buckets have epoch 0, which no PMD epoch is. */
 	return pmd->pair != NULL ? 0 : -ENOMEM;
 }

@@ -997,6 +997,22 @@ pair_burst(unsigned int n, uint16_t *to2, uint16_t *to3)
 	flush_tx();
 }
 
+/* Teach the FDB the destinations of pair_burst() on port 2, at @now. */
+static void
+pair_dsts_learn(uint32_t now)
+{
+	struct rte_ether_addr m;
+	unsigned int i;
+
+	for (i = 0; i < VSW_BURST; i++) {
+		m = vsw_test_mac((uint8_t)(0x10 + i));
+		input1(2, frame(&bcast, &m, -1, 46));
+		flush_tx();
+	}
+	vsw_fdb_run(fdb, now, 300);
+	flush_tx();
+}
+
 /*
  * The bulk L2 path's MAC-pair cache: a pair the FDB knew both ends of is
  * answered by the cache in later bursts, and never after the FDB changed
@@ -1008,7 +1024,7 @@ static void
 test_pair_cache(void **state)
 {
 	struct rte_ether_addr s = vsw_test_mac(0x80), d0 = vsw_test_mac(0x10);
-	struct rte_ether_addr d1 = vsw_test_mac(0x11), m;
+	struct rte_ether_addr d1 = vsw_test_mac(0x11);
 	uint64_t h0, m0, fl0;
 	uint16_t to2, to3;
 	unsigned int i;
@@ -1018,13 +1034,7 @@ test_pair_cache(void **state)
 	add_port(2, BR, VSW_VLAN_ACCESS, 10);
 	add_port(3, BR, VSW_VLAN_ACCESS, 10);
 	input1(1, frame(&bcast, &s, -1, 46));
-	for (i = 0; i < VSW_BURST; i++) {
-		m = vsw_test_mac((uint8_t)(0x10 + i));
-		input1(2, frame(&bcast, &m, -1, 46));
-		flush_tx();
-	}
-	vsw_fdb_run(fdb, T0, 300);
-	flush_tx();
+	pair_dsts_learn(T0);
 
 	/* The memo path, which finds the burst spread; then the bulk path,
 	 * which misses and fills the cache; then hits. */
@@ -1087,13 +1097,7 @@ test_pair_cache(void **state)
 
 	/* Relearn them; the cache off gives the same answers, no hits. */
 	pmd.now = T0 + 400;
-	for (i = 0; i < VSW_BURST; i++) {
-		m = vsw_test_mac((uint8_t)(0x10 + i));
-		input1(2, frame(&bcast, &m, -1, 46));
-		flush_tx();
-	}
-	vsw_fdb_run(fdb, T0 + 400, 300);
-	flush_tx();
+	pair_dsts_learn(T0 + 400);
 	assert_int_equal(vsw_pmd_set_pair_cache(&pmd, false), 0);
 	assert_null(pmd.pair);
 	h0 = pmd.pmd.pair_hits;
