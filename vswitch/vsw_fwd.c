@@ -105,6 +105,24 @@ ingress_vlan(const struct vsw_port_info *pi, uint16_t vid, uint16_t *vlan)
 	return false;
 }
 
+/* Is @port a port of bridge @br_id in @snap (VSW_PORT_NONE is not)? */
+static inline bool
+bridge_port(const struct vsw_snapshot *snap, uint16_t br_id, uint16_t port)
+{
+	return port < VSW_MAX_PORTS && snap->ports[port].in_use &&
+	       snap->ports[port].bridge == br_id;
+}
+
+/* The EtherType field (network order) of the Ethernet header at @p. */
+static inline uint16_t
+ether_type(const uint8_t *p)
+{
+	uint16_t t;
+
+	memcpy(&t, p + 2 * RTE_ETHER_ADDR_LEN, sizeof(t));
+	return t;
+}
+
 /* The TCI on the wire of @m, or TCI_NONE when it has no 802.1Q tag. */
 static inline uint32_t
 wire_tci(const struct rte_mbuf *m)
@@ -488,8 +506,7 @@ l2_forward(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 		drop(pmd, in_port, VSW_DROP_HAIRPIN, m);
 		return;
 	}
-	if (out >= VSW_MAX_PORTS || !snap->ports[out].in_use ||
-	    snap->ports[out].bridge != br_id) {
+	if (!bridge_port(snap, br_id, out)) {
 		/* Unknown, or a stale entry of a port gone from the bridge. */
 		flood(pmd, snap, br_id, in_port, m, f->vlan, f->tci, f->l3_size);
 		return;
@@ -676,6 +693,46 @@ pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t epoch, cons
 	b->out[w] = out;
 }
 
+/*
+ * l2_forward()'s decision for frames of VLAN @vlan and egress TCI @tci going
+ * to port @out, which input_l2_bulk() takes once for a run of cached pairs:
+ * a frame of the run at most @max_l3 bytes past its Ethernet header whose
+ * TCI on the wire is @out_tci leaves unchanged on @out; any other frame (and
+ * every frame when the port would drop, flood or re-tag it: @max_l3 is then
+ * 0 and @out_tci impossible) goes through l2_forward().
+ */
+struct bulk_egress {
+	uint16_t out;
+	uint16_t vlan;
+	uint16_t tci;
+	uint32_t out_tci;
+	uint32_t max_l3;
+};
+
+/* Out of range for a TCI on the wire (16 bits) and for TCI_NONE. */
+#define TCI_NEVER (UINT32_MAX - 1)
+
+static void
+bulk_egress(const struct vsw_snapshot *snap, uint16_t br_id, uint16_t in_port, uint16_t out,
+	    const struct l2_frame *f, struct bulk_egress *eg)
+{
+	const struct vsw_port_info *out_pi;
+
+	eg->out = out;
+	eg->vlan = f->vlan;
+	eg->tci = f->tci;
+	eg->out_tci = TCI_NEVER;
+	eg->max_l3 = 0;
+	if (out == in_port || !bridge_port(snap, br_id, out))
+		return;
+	out_pi = &snap->ports[out];
+	if (!egress_tci(out_pi, f->vlan, f->tci, &eg->out_tci)) {
+		eg->out_tci = TCI_NEVER;
+		return;
+	}
+	eg->max_l3 = out_pi->mtu != 0 ? out_pi->mtu : UINT32_MAX;
+}
+
 /* What input_l2_bulk() knows of a frame besides its l2_frame. */
 #define BULK_DROPPED UINT8_MAX		/* l2_parse() refused it */
 #define BULK_GROUP (UINT8_MAX - 1)	/* a group destination: flooded */
@@ -710,25 +767,41 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	uint8_t sidx[VSW_BURST];	/* src key of each frame that has one */
 	uint8_t why[VSW_BURST];
 	unsigned int n_src = 0, n_dst = 0, runs = 0, hits = 0, misses = 0;
-	uint32_t epoch = 0;
-	uint16_t i;
+	struct bulk_egress eg = { .out = VSW_PORT_NONE };
+	uint64_t forwarded = 0;
+	uint32_t epoch = 0, max_l3;
+	uint16_t i, vlan0 = 0;
+	bool untagged;
 
 	if (pmd->pair != NULL)
 		epoch = pair_epoch(pmd, snap);
+	/* An untagged frame's VLAN on this port, decided once for the burst. */
+	untagged = ingress_vlan(in_pi, 0, &vlan0);
+	max_l3 = in_pi->mtu != 0 ? in_pi->mtu : UINT32_MAX;
 	/* Parse; for each unicast frame, its pair's bucket on its way. */
 	for (i = 0; i < n; i++) {
-		const struct rte_ether_hdr *eh;
+		const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		why[i] = (uint8_t)l2_parse(in_pi, pkts[i], &f[i]);
+		if (likely(untagged && rte_pktmbuf_data_len(pkts[i]) >= HDR_SIZE_ETH &&
+			   ether_type(p) != rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN))) {
+			/* l2_parse() of an untagged frame, with the port's
+			 * verdict on untagged frames taken once. */
+			f[i].hdr_size = HDR_SIZE_ETH;
+			f[i].vlan = vlan0;
+			f[i].tci = vlan0;
+			f[i].l3_size = rte_pktmbuf_pkt_len(pkts[i]) - HDR_SIZE_ETH;
+			why[i] = f[i].l3_size <= max_l3 ? VSW_DROP_MAX : VSW_DROP_OVERSIZE;
+		} else {
+			why[i] = (uint8_t)l2_parse(in_pi, pkts[i], &f[i]);
+		}
 		if (unlikely(why[i] != VSW_DROP_MAX)) {
 			idx[i] = BULK_DROPPED;
 			continue;
 		}
-		eh = rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
-		pair_key(eh, f[i].vlan, in_port, pk[i]);
-		if (rte_is_multicast_ether_addr(&eh->dst_addr)) {
+		pair_key((const struct rte_ether_hdr *)p, f[i].vlan, in_port, pk[i]);
+		if (unlikely(p[0] & 1)) {	/* a group address */
 			idx[i] = BULK_GROUP;
 			continue;
 		}
@@ -781,6 +854,14 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		} else if (idx[i] == BULK_GROUP) {
 			flood(pmd, snap, br_id, in_port, pkts[i], f[i].vlan, f[i].tci, f[i].l3_size);
 		} else if (idx[i] == BULK_PAIR) {
+			if (pout[i] != eg.out || f[i].vlan != eg.vlan || f[i].tci != eg.tci)
+				bulk_egress(snap, br_id, in_port, pout[i], &f[i], &eg);
+			/* What l2_forward() would do, decided once per run. */
+			if (likely(f[i].l3_size <= eg.max_l3 && wire_tci(pkts[i]) == eg.out_tci &&
+				   tx_try(pmd, eg.out, pkts[i]))) {
+				forwarded++;
+				continue;
+			}
 			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], pout[i], NULL);
 		} else {
 			/* Both ends known, the source here: a pair to keep. */
@@ -791,6 +872,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], out[idx[i]], NULL);
 		}
 	}
+	pmd->pmd.forwarded += forwarded;
 	return runs;
 }
 

@@ -822,13 +822,16 @@ test_burst_memo(void **state)
 }
 
 /*
- * The burst of test_bulk_path(), frame @i: mostly unicast to the 24 learned
+ * The burst of bulk_path(), frame @i: mostly unicast to the 24 learned
  * MACs (12 on trunk port 2 with MTU 100, 12 on access port 3 in VLAN 10),
- * from 4 sources (runs of 8), plus every other way a frame can go.
+ * from 4 sources (runs of 8), plus every other way a frame can go. In VLAN
+ * 10, tagged; @untagged: untagged (port 1 is then an access port of VLAN 10
+ * with an MTU of 150).
  */
 static struct rte_mbuf *
-bulk_frame(unsigned int i)
+bulk_frame(unsigned int i, bool untagged)
 {
+	int tci = untagged ? -1 : 10;
 	struct rte_ether_addr src = vsw_test_mac((uint8_t)(0x80 + i / 8));
 	struct rte_ether_addr dst = vsw_test_mac((uint8_t)(0x10 + i % 24));
 	struct rte_ether_addr unknown = vsw_test_mac(0x77), self = vsw_test_mac(0x80);
@@ -843,43 +846,53 @@ bulk_frame(unsigned int i)
 		memset(p, 0x11, 13);
 		return m;
 	case 9:		/* broadcast: flooded to 2 and 3 */
-		return frame(&bcast, &src, 10, 20);
+		return frame(&bcast, &src, tci, 20);
 	case 13:	/* unknown: flooded */
-		return frame(&unknown, &src, 10, 20);
+		return frame(&unknown, &src, tci, 20);
 	case 17:	/* to a source seen on port 1 (learned below): hairpin */
-		return frame(&self, &src, 10, 20);
+		return frame(&self, &src, tci, 20);
 	case 21:	/* over port 2's MTU (0x11 is on port 2) */
 		dst = vsw_test_mac(0x11);
-		return frame(&dst, &src, 10, 101);
+		return frame(&dst, &src, tci, 101);
 	case 25:	/* frame 24's destination, but in VLAN 20, where it is not
-			 * known: flooded to 2 only */
+			 * known: flooded to 2 only (untagged: port 1 does not carry
+			 * VLAN 20, dropped) */
 		dst = vsw_test_mac(0x10);
 		return frame(&dst, &src, 20, 20);
+	case 29:	/* untagged: over port 1's MTU, dropped as it comes in */
+		if (untagged)
+			return frame(&dst, &src, tci, 151);
+		/* fall through */
 	default:
 		/* Runs of two equal frames, to exercise the key dedup. */
 		if (i % 8 == 7)
 			dst = vsw_test_mac((uint8_t)(0x10 + (i - 1) % 24));
-		return frame(&dst, &src, 10, 30 + i);
+		return frame(&dst, &src, tci, 30 + i);
 	}
 }
 
 /*
  * A burst of many destinations switches the input port to the bulk L2 path
  * (one vsw_fdb_bulk() call per burst) for its next burst; both paths give
- * the same frames on the same ports, the same drops and counters.
+ * the same frames on the same ports, the same drops and counters, and so
+ * does the bulk path's fast way for the pairs it cached. @untagged: frames
+ * come in untagged on an access port (the bulk path's own parse of them)
+ * instead of tagged on a trunk.
  */
 static void
-test_bulk_path(void **state)
+bulk_path(bool untagged)
 {
 	struct rte_mbuf *pkts[VSW_BURST];
 	struct rte_mbuf *out[3][2][VSW_BURST];
 	uint16_t nout[3][2];
-	uint64_t fwd[3], fl[3], mal[3], hp[3], over[3], learn[3], hits[3];
+	uint64_t fwd[3], fl[3], mal[3], hp[3], over[3], vlan[3], over1[3], learn[3], hits[3];
 	struct rte_ether_addr m;
 	unsigned int i, k, r;
 
-	(void)state;
-	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	if (untagged)
+		add_port(1, BR, VSW_VLAN_ACCESS, 10)->mtu = 150;
+	else
+		add_port(1, BR, VSW_VLAN_TRUNK, 0);
 	add_port(2, BR, VSW_VLAN_TRUNK, 0)->mtu = 100;
 	add_port(3, BR, VSW_VLAN_ACCESS, 10);
 	for (i = 0; i < 24; i++) {
@@ -890,7 +903,7 @@ test_bulk_path(void **state)
 			input1(3, frame(&bcast, &m, -1, 10));
 	}
 	m = vsw_test_mac(0x80);
-	input1(1, frame(&bcast, &m, 10, 10));
+	input1(1, frame(&bcast, &m, untagged ? -1 : 10, 10));
 	vsw_fdb_run(fdb, T0, 300);
 	flush_tx();
 	assert_false(pmd.l2_spread[1]);
@@ -899,12 +912,13 @@ test_bulk_path(void **state)
 		uint64_t f0 = pmd.pmd.forwarded, fl0 = pmd.pmd.flooded, h0 = pmd.pmd.pair_hits;
 		uint64_t mal0 = drops(1, VSW_DROP_MALFORMED), hp0 = drops(1, VSW_DROP_HAIRPIN);
 		uint64_t over0 = drops(2, VSW_DROP_OVERSIZE), l0 = pmd.pmd.learn_requests;
+		uint64_t v0 = drops(1, VSW_DROP_VLAN_VIOLATION), o10 = drops(1, VSW_DROP_OVERSIZE);
 
 		/* Round 0 through the memo path, round 1 through the bulk path,
 		 * round 2 too with the pairs that round 1 cached. */
 		assert_int_equal(pmd.l2_spread[1], r >= 1);
 		for (i = 0; i < VSW_BURST; i++)
-			pkts[i] = bulk_frame(i);
+			pkts[i] = bulk_frame(i, untagged);
 		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
 		assert_true(pmd.l2_spread[1]);
 		fwd[r] = pmd.pmd.forwarded - f0;
@@ -912,6 +926,8 @@ test_bulk_path(void **state)
 		mal[r] = drops(1, VSW_DROP_MALFORMED) - mal0;
 		hp[r] = drops(1, VSW_DROP_HAIRPIN) - hp0;
 		over[r] = drops(2, VSW_DROP_OVERSIZE) - over0;
+		vlan[r] = drops(1, VSW_DROP_VLAN_VIOLATION) - v0;
+		over1[r] = drops(1, VSW_DROP_OVERSIZE) - o10;
 		learn[r] = pmd.pmd.learn_requests - l0;
 		hits[r] = pmd.pmd.pair_hits - h0;
 		for (k = 0; k < 2; k++) {
@@ -928,17 +944,24 @@ test_bulk_path(void **state)
 	assert_int_equal(mal[0], 1);
 	assert_int_equal(hp[0], 1);
 	assert_int_equal(over[0], 1);
-	assert_int_equal(fl[0], 3);
-	assert_int_equal(fwd[0], VSW_BURST - 6);
+	/* Frame 25: flooded, or (untagged) dropped; frame 29 (untagged):
+	 * dropped. */
+	assert_int_equal(fl[0], untagged ? 2 : 3);
+	assert_int_equal(vlan[0], untagged);
+	assert_int_equal(over1[0], untagged);
+	assert_int_equal(fwd[0], VSW_BURST - (untagged ? 7 : 6));
 	/* 0x81, 0x82, 0x83 in VLAN 10, 0x83 in VLAN 20 (frame 25), 0x83 in
-	 * VLAN 10 again (frame 26: one request per run of equal sources). */
-	assert_int_equal(learn[0], 5);
+	 * VLAN 10 again (frame 26: one request per run of equal sources).
+	 * Untagged, frame 25 is dropped before learning and 24-31 are one run
+	 * of 0x83: 0x81, 0x82, 0x83. */
+	assert_int_equal(learn[0], untagged ? 3 : 5);
 	/* Round 2: every unicast frame whose ends the FDB knew, its source on
 	 * port 1, hits; the hairpin and oversize ones too (the cache holds the
 	 * FDB's answer, the checks after it still run). */
 	assert_int_equal(hits[1], 0);
-	/* Not the runt (5), the broadcast (9), nor the unknown ones (13, 25). */
-	assert_int_equal(hits[2], VSW_BURST - 4);
+	/* Not the runt (5), the broadcast (9), nor the unknown ones (13, 25);
+	 * untagged, not the dropped ones (25, 29). */
+	assert_int_equal(hits[2], VSW_BURST - (untagged ? 5 : 4));
 	for (r = 1; r < 3; r++) {
 		assert_int_equal(learn[r], 0);
 		assert_int_equal(fwd[r], fwd[0]);
@@ -946,6 +969,8 @@ test_bulk_path(void **state)
 		assert_int_equal(mal[r], mal[0]);
 		assert_int_equal(hp[r], hp[0]);
 		assert_int_equal(over[r], over[0]);
+		assert_int_equal(vlan[r], vlan[0]);
+		assert_int_equal(over1[r], over1[0]);
 		for (k = 0; k < 2; k++) {
 			assert_int_equal(nout[r][k], nout[0][k]);
 			for (i = 0; i < nout[0][k]; i++) {
@@ -969,10 +994,24 @@ test_bulk_path(void **state)
 
 	/* A burst of one flow takes the memo path again. */
 	for (i = 0; i < VSW_BURST; i++)
-		pkts[i] = bulk_frame(0);
+		pkts[i] = bulk_frame(0, untagged);
 	vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
 	assert_false(pmd.l2_spread[1]);
 	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, VSW_BURST, 0 });
+}
+
+static void
+test_bulk_path(void **state)
+{
+	(void)state;
+	bulk_path(false);
+}
+
+static void
+test_bulk_path_untagged(void **state)
+{
+	(void)state;
+	bulk_path(true);
 }
 
 /*
@@ -1244,6 +1283,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_memo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_path_untagged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memo_batch_full, setup, teardown),
