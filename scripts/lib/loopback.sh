@@ -18,8 +18,8 @@ ep_loopback_setup() {
 	ctl add-port br0 vh1 type=vhost-user path="$EP_TMP/vh1.sock"
 }
 
-# ep_sample: print "tx_packets busy_cycles pmd_packets time burst_cycles" of
-# the switch now.
+# ep_sample: print "tx_packets busy_cycles pmd_packets time burst_cycles
+# idle_cycles" of the switch now.
 ep_sample() {
 	local ports pmds
 	ports=$(ctl --json port-stats)
@@ -31,14 +31,17 @@ tx = sum(x["tx_packets"] for x in p["ports"] if x["name"] in ("vh0", "vh1"))
 busy = sum(x["busy_cycles"] for x in m["pmds"])
 pk = sum(x["packets"] for x in m["pmds"])
 burst = sum(x["burst_cycles"] for x in m["pmds"])
-print(tx, busy, pk, time.time(), burst)
+idle = sum(x["idle_cycles"] for x in m["pmds"])
+print(tx, busy, pk, time.time(), burst, idle)
 PY
 }
 
 # ep_loopback_run SECONDS FRAME_SIZE: run traffic; set EP_LR_MPPS, what the
 # switch forwarded (both directions) per second, measured after a 2 s
-# warm-up, and EP_LR_CPP, EP_LR_BPP, the PMD's busy and burst cycles per
-# packet (docs/rpc.md, pmd.stats). Call it in the current shell, not in
+# warm-up, EP_LR_CPP, EP_LR_BPP, the PMD's busy and burst cycles per
+# packet (docs/rpc.md, pmd.stats), and EP_LR_BUSY, the percentage of its
+# cycles the PMD was busy (below ~90: the generator, not the switch, set
+# the rate). Call it in the current shell, not in
 # $(...) or <(...): the generator it starts and stops must stay known to
 # ep_cleanup should the script be interrupted.
 ep_loopback_run() {
@@ -64,7 +67,7 @@ ep_loopback_run() {
 
 # ep_sample_rates S0 S1: from two ep_sample lines, set EP_LR_MPPS (vh0 + vh1
 # tx per second between them), EP_LR_CPP and EP_LR_BPP (busy and burst
-# cycles per packet the PMDs received).
+# cycles per packet the PMDs received) and EP_LR_BUSY (busy percentage).
 ep_sample_rates() {
 	local r
 	r=$(python3 - "$1" "$2" <<'PY'
@@ -73,8 +76,9 @@ a = [float(x) for x in sys.argv[1].split()]; b = [float(x) for x in sys.argv[2].
 mpps = (b[0] - a[0]) / (b[3] - a[3]) / 1e6
 cpp = (b[1] - a[1]) / max(1.0, b[2] - a[2])
 bpp = (b[4] - a[4]) / max(1.0, b[2] - a[2])
-print("%.3f %.1f %.1f" % (mpps, cpp, bpp))
+busy = 100.0 * (b[1] - a[1]) / max(1.0, b[1] - a[1] + b[5] - a[5])
+print("%.3f %.1f %.1f %.1f" % (mpps, cpp, bpp, busy))
 PY
 ) || return 1
-	read -r EP_LR_MPPS EP_LR_CPP EP_LR_BPP <<<"$r"
+	read -r EP_LR_MPPS EP_LR_CPP EP_LR_BPP EP_LR_BUSY <<<"$r"
 }
