@@ -168,7 +168,7 @@ ep_peer() {
 	[ "${1:-}" = "--" ] && shift
 	ep_prefix "$name"
 	local rc=0
-	timeout 120 "$EP_PEER" --no-pci --file-prefix "$EP_PREFIX" -m 128 --single-file-segments \
+	timeout -k 10 120 "$EP_PEER" --no-pci --file-prefix "$EP_PREFIX" -m 128 --single-file-segments \
 		-l 0 --log-level='*:warning' "${vdevs[@]}" -- "$@" 2>"$EP_TMP/$name.err" || rc=$?
 	# Called in $(...) too, where ep_cleanup never sees the prefix: clean here.
 	ep_rm_prefix "$EP_PREFIX"
