@@ -456,6 +456,27 @@ struct l2_frame {
 	uint16_t tci;		/* the tag it would leave with: vlan and its PCP/DEI */
 };
 
+/* The most bytes past its Ethernet header a frame may have on @pi. */
+static inline uint32_t
+port_max_l3(const struct vsw_port_info *pi)
+{
+	return pi->mtu != 0 ? pi->mtu : UINT32_MAX;
+}
+
+/*
+ * The rest of @f once its hdr_size and VLAN are known: the egress TCI (the
+ * VLAN with the priority bits of the frame's tag @tci, 0 untagged) and the
+ * size past the header. Returns VSW_DROP_MAX, or VSW_DROP_OVERSIZE above
+ * @max_l3 (the input port's MTU: dropped, never truncated).
+ */
+static inline enum vsw_drop
+l2_sizes(struct l2_frame *f, const struct rte_mbuf *m, uint16_t tci, uint32_t max_l3)
+{
+	f->tci = (uint16_t)((tci & ~VID_MASK) | f->vlan);
+	f->l3_size = rte_pktmbuf_pkt_len(m) - f->hdr_size;
+	return unlikely(f->l3_size > max_l3) ? VSW_DROP_OVERSIZE : VSW_DROP_MAX;
+}
+
 /*
  * Parse @m for the L2 path of input port @in_pi: Ethernet header, 802.1Q
  * tag, the port's VLAN rule, its MTU. Returns VSW_DROP_MAX and fills @f when
@@ -480,13 +501,7 @@ l2_parse(const struct vsw_port_info *in_pi, const struct rte_mbuf *m, struct l2_
 	}
 	if (unlikely(!ingress_vlan(in_pi, vid, &f->vlan)))
 		return VSW_DROP_VLAN_VIOLATION;
-	/* Egress TCI: the VLAN with the priority bits the frame came with. */
-	f->tci = (uint16_t)((tci & ~VID_MASK) | f->vlan);
-	f->l3_size = rte_pktmbuf_pkt_len(m) - f->hdr_size;
-	/* Above the input port's MTU: dropped, never truncated. */
-	if (unlikely(in_pi->mtu != 0 && f->l3_size > in_pi->mtu))
-		return VSW_DROP_OVERSIZE;
-	return VSW_DROP_MAX;
+	return l2_sizes(f, m, tci, port_max_l3(in_pi));
 }
 
 /*
@@ -516,7 +531,7 @@ l2_forward(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 		drop(pmd, in_port, VSW_DROP_VLAN_VIOLATION, m);
 		return;
 	}
-	if (unlikely(out_pi->mtu != 0 && f->l3_size > out_pi->mtu)) {
+	if (unlikely(f->l3_size > port_max_l3(out_pi))) {
 		drop(pmd, out, VSW_DROP_OVERSIZE, m);
 		return;
 	}
@@ -694,8 +709,8 @@ pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t epoch, cons
 }
 
 /*
- * l2_forward()'s decision for frames of VLAN @vlan and egress TCI @tci going
- * to port @out, which input_l2_bulk() takes once for a run of cached pairs:
+ * l2_forward()'s decision for frames of egress TCI @tci (their VLAN and
+ * priority bits: the VLAN is its low 12 bits) going to port @out, which input_l2_bulk() takes once for a run of cached pairs:
  * a frame of the run at most @max_l3 bytes past its Ethernet header whose
  * TCI on the wire is @out_tci leaves unchanged on @out; any other frame (and
  * every frame when the port would drop, flood or re-tag it: @max_l3 is then
@@ -703,7 +718,6 @@ pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t epoch, cons
  */
 struct bulk_egress {
 	uint16_t out;
-	uint16_t vlan;
 	uint16_t tci;
 	uint32_t out_tci;
 	uint32_t max_l3;
@@ -719,7 +733,6 @@ bulk_egress(const struct vsw_snapshot *snap, uint16_t br_id, uint16_t in_port, u
 	const struct vsw_port_info *out_pi;
 
 	eg->out = out;
-	eg->vlan = f->vlan;
 	eg->tci = f->tci;
 	eg->out_tci = TCI_NEVER;
 	eg->max_l3 = 0;
@@ -730,7 +743,7 @@ bulk_egress(const struct vsw_snapshot *snap, uint16_t br_id, uint16_t in_port, u
 		eg->out_tci = TCI_NEVER;
 		return;
 	}
-	eg->max_l3 = out_pi->mtu != 0 ? out_pi->mtu : UINT32_MAX;
+	eg->max_l3 = port_max_l3(out_pi);
 }
 
 /* What input_l2_bulk() knows of a frame besides its l2_frame. */
@@ -777,7 +790,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		epoch = pair_epoch(pmd, snap);
 	/* An untagged frame's VLAN on this port, decided once for the burst. */
 	untagged = ingress_vlan(in_pi, 0, &vlan0);
-	max_l3 = in_pi->mtu != 0 ? in_pi->mtu : UINT32_MAX;
+	max_l3 = port_max_l3(in_pi);
 	/* Parse; for each unicast frame, its pair's bucket on its way. */
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
@@ -790,9 +803,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			 * verdict on untagged frames taken once. */
 			f[i].hdr_size = HDR_SIZE_ETH;
 			f[i].vlan = vlan0;
-			f[i].tci = vlan0;
-			f[i].l3_size = rte_pktmbuf_pkt_len(pkts[i]) - HDR_SIZE_ETH;
-			why[i] = f[i].l3_size <= max_l3 ? VSW_DROP_MAX : VSW_DROP_OVERSIZE;
+			why[i] = (uint8_t)l2_sizes(&f[i], pkts[i], 0, max_l3);
 		} else {
 			why[i] = (uint8_t)l2_parse(in_pi, pkts[i], &f[i]);
 		}
@@ -854,7 +865,8 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		} else if (idx[i] == BULK_GROUP) {
 			flood(pmd, snap, br_id, in_port, pkts[i], f[i].vlan, f[i].tci, f[i].l3_size);
 		} else if (idx[i] == BULK_PAIR) {
-			if (pout[i] != eg.out || f[i].vlan != eg.vlan || f[i].tci != eg.tci)
+			/* The same tag is the same VLAN (l2_sizes()). */
+			if (pout[i] != eg.out || f[i].tci != eg.tci)
 				bulk_egress(snap, br_id, in_port, pout[i], &f[i], &eg);
 			/* What l2_forward() would do, decided once per run. */
 			if (likely(f[i].l3_size <= eg.max_l3 && wire_tci(pkts[i]) == eg.out_tci &&
