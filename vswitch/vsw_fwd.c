@@ -624,35 +624,31 @@ _Static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN, "keys as 8-byte words: littl
 _Static_assert(offsetof(struct rte_ether_hdr, src_addr) == RTE_ETHER_ADDR_LEN, "src at 6");
 
 /*
- * The key of a frame's pair: [0] its source as an FDB key (struct
- * vsw_fdb_key: the MAC, then @vlan), [1] its destination the same way but
- * with @in_port in place of the VLAN. Built from two 8-byte loads of the
- * header (its 14 bytes are there: l2_parse() checked), not written field by
- * field and read back whole, which would stall on store forwarding.
+ * The conversation of a frame whose header starts with the 8-byte words @w0
+ * (bytes 0-7) and @w1 (bytes 6-13), in VLAN @vlan: the FDB keys (struct
+ * vsw_fdb_key: the MAC, then the VLAN) of its two addresses, the lower in
+ * k[0] and the higher in k[1]. Returns the side its source is: k[side] is
+ * the source's key, k[side ^ 1] the destination's. Built from two loads, not
+ * written field by field and read back whole, which would stall on store
+ * forwarding.
  */
-static inline void
-pair_key(const struct rte_ether_hdr *eh, uint16_t vlan, uint16_t in_port, uint64_t k[2])
+static inline unsigned int
+pair_key(uint64_t w0, uint64_t w1, uint16_t vlan, uint64_t k[2])
 {
-	const uint8_t *p = (const uint8_t *)eh;
-	uint64_t dst, src;
+	uint64_t src = (w1 & MAC_BITS) | (uint64_t)vlan << 48;
+	uint64_t dst = (w0 & MAC_BITS) | (uint64_t)vlan << 48;
+	unsigned int s = src > dst;
+	uint64_t swap = (src ^ dst) & (0 - (uint64_t)s);
 
-	memcpy(&dst, p, sizeof(dst));
-	memcpy(&src, p + RTE_ETHER_ADDR_LEN, sizeof(src));
-	k[0] = (src & MAC_BITS) | (uint64_t)vlan << 48;
-	k[1] = (dst & MAC_BITS) | (uint64_t)in_port << 48;
-}
-
-/* The FDB key of the destination of the pair @k, in VLAN @vlan. */
-static inline uint64_t
-pair_dst(const uint64_t k[2], uint16_t vlan)
-{
-	return (k[1] & MAC_BITS) | (uint64_t)vlan << 48;
+	k[0] = src ^ swap;
+	k[1] = dst ^ swap;
+	return s;
 }
 
 /*
- * The bucket of pair @k. A product, not only CRC: CRC is linear, and the
- * two addresses of a mix often differ in the same bits, which would cancel
- * out.
+ * The bucket of the conversation @k, the same for both directions. A
+ * product, not only CRC: CRC is linear, and the two addresses of a mix
+ * often differ in the same bits, which would cancel out.
  */
 static inline struct vsw_pair_bucket *
 pair_bucket(const struct vsw_pmd *pmd, const uint64_t k[2])
@@ -662,27 +658,40 @@ pair_bucket(const struct vsw_pmd *pmd, const uint64_t k[2])
 	return &pmd->pair[h & (VSW_PAIR_BUCKETS - 1)];
 }
 
-/* The port the cache holds for @k in @b, or VSW_PORT_NONE. */
+/*
+ * The port the cache holds for a frame of conversation @k from its side @s
+ * that came in on @in_port (never VSW_PAIR_UNSEEN), or VSW_PORT_NONE.
+ */
 static inline uint16_t
-pair_find(const struct vsw_pair_bucket *b, uint32_t epoch, const uint64_t k[2])
+pair_find(const struct vsw_pair_bucket *b, uint32_t epoch, const uint64_t k[2], unsigned int s,
+	  uint16_t in_port)
 {
 	unsigned int w;
 
 	if (b->epoch != epoch)
 		return VSW_PORT_NONE;
-	for (w = 0; w < VSW_PAIR_WAYS; w++)
-		if (b->key[w][0] == k[0] && b->key[w][1] == k[1])
-			return b->out[w];
+	for (w = 0; w < VSW_PAIR_WAYS; w++) {
+		if (b->lo[w] == k[0] && b->hi[w] == k[1]) {
+			uint16_t v = b->side[w][s];
+
+			return (v & 0xff) == in_port ? v >> 8 : VSW_PORT_NONE;
+		}
+	}
 	return VSW_PORT_NONE;
 }
 
 /* Evict from a full bucket once in this many pair misses. */
 #define VSW_PAIR_EVICT_INV_PROB 8
 
-/* Put @k -> @out in @b: a free way, else now and then a random one. */
+/*
+ * Keep in @b that a frame of conversation @k from its side @s came in on
+ * @in_port, where the FDB knew its source, and that the FDB knew its
+ * destination on @out: in the conversation's way, else a free one, else now
+ * and then a random one.
+ */
 static void
 pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t epoch, const uint64_t k[2],
-	    uint16_t out)
+	    unsigned int s, uint16_t in_port, uint16_t out)
 {
 	unsigned int w;
 	uint32_t x;
@@ -690,22 +699,32 @@ pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t epoch, cons
 	if (b->epoch != epoch) {
 		b->epoch = epoch;
 		for (w = 0; w < VSW_PAIR_WAYS; w++)
-			b->out[w] = VSW_PORT_NONE;
+			b->side[w][0] = b->side[w][1] = VSW_PAIR_UNSEEN;
 	}
-	for (w = 0; w < VSW_PAIR_WAYS && b->out[w] != VSW_PORT_NONE; w++)
+	for (w = 0; w < VSW_PAIR_WAYS && (b->lo[w] != k[0] || b->hi[w] != k[1]); w++)
 		;
 	if (w == VSW_PAIR_WAYS) {
-		/* A full bucket: more pairs than ways keep coming back. Evict
-		 * seldom, so that the ones in stay in and hit, rather than
-		 * each evicting the next before it comes back. */
-		x = pmd_rand(pmd);
-		if (x % VSW_PAIR_EVICT_INV_PROB != 0)
-			return;
-		w = (x / VSW_PAIR_EVICT_INV_PROB) % VSW_PAIR_WAYS;
+		for (w = 0; w < VSW_PAIR_WAYS && ((b->side[w][0] & b->side[w][1] & 0xff) !=
+						  VSW_PAIR_UNSEEN);
+		     w++)
+			;
+		if (w == VSW_PAIR_WAYS) {
+			/* A full bucket: more conversations than ways keep
+			 * coming back. Evict seldom, so that the ones in stay
+			 * in and hit, rather than each evicting the next
+			 * before it comes back. */
+			x = pmd_rand(pmd);
+			if (x % VSW_PAIR_EVICT_INV_PROB != 0)
+				return;
+			w = (x / VSW_PAIR_EVICT_INV_PROB) % VSW_PAIR_WAYS;
+		}
+		b->lo[w] = k[0];
+		b->hi[w] = k[1];
+		b->side[w][s ^ 1] = VSW_PAIR_UNSEEN;
 	}
-	b->key[w][0] = k[0];
-	b->key[w][1] = k[1];
-	b->out[w] = out;
+	/* The other side, if seen in this epoch, was told what this side is
+	 * told now: the FDB's answers hold within an epoch. */
+	b->side[w][s] = (uint16_t)(in_port | out << 8);
 }
 
 /*
@@ -760,8 +779,9 @@ _Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_PAIR, "bulk ind
  * destinations of the others with one vsw_fdb_bulk() call, so that the
  * FDB's cache misses overlap, and cache the pairs it knew both ends of;
  * then forward. Runs of equal sources or destinations take one key. @n <=
- * VSW_BURST. Returns how many distinct destinations the frames had in a row
- * (runs of equal ones count once).
+ * VSW_BURST. Returns how many distinct unicast pairs of addresses (source,
+ * destination) the frames had in a row (runs of equal ones count once): the
+ * frames that would have missed the memo path's burst memo.
  */
 static unsigned int
 input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
@@ -772,8 +792,12 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	struct vsw_pair_bucket *pb[VSW_BURST];
 	struct vsw_fdb_bulk_result res = { 0, 0, 0 };
 	struct l2_frame f[VSW_BURST];
-	uint64_t pk[VSW_BURST][2];
-	uint64_t last_src = 0, last_dst = 0, last_miss = 0, dk;
+	uint64_t pk[VSW_BURST][2];	/* the conversation of each frame */
+	uint8_t side[VSW_BURST];	/* the side of it that its source is */
+	/* The header words of the last unicast frame: a unicast frame's first
+	 * byte is even, so none matches these initial ones. */
+	uint64_t last_w0 = UINT64_MAX, last_w1 = UINT64_MAX, w0, w1;
+	uint64_t last_src = 0, last_miss = 0, sk, dk;
 	uint16_t out[VSW_BURST];
 	uint16_t pout[VSW_BURST];	/* the cached port of a BULK_PAIR frame */
 	uint8_t idx[VSW_BURST];		/* dst key of each frame, or BULK_* */
@@ -786,7 +810,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	uint16_t i, vlan0 = 0;
 	bool untagged;
 
-	if (pmd->pair != NULL)
+	if (pmd->pair != NULL && in_port != VSW_PAIR_UNSEEN)
 		epoch = pair_epoch(pmd, snap);
 	/* An untagged frame's VLAN on this port, decided once for the burst. */
 	untagged = ingress_vlan(in_pi, 0, &vlan0);
@@ -811,12 +835,19 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			idx[i] = BULK_DROPPED;
 			continue;
 		}
-		pair_key((const struct rte_ether_hdr *)p, f[i].vlan, in_port, pk[i]);
+		memcpy(&w0, p, sizeof(w0));
+		memcpy(&w1, p + RTE_ETHER_ADDR_LEN, sizeof(w1));
+		side[i] = (uint8_t)pair_key(w0, w1, f[i].vlan, pk[i]);
 		if (unlikely(p[0] & 1)) {	/* a group address */
 			idx[i] = BULK_GROUP;
 			continue;
 		}
 		idx[i] = 0;
+		/* Distinct pairs of addresses in a row, the memo path's
+		 * misses: it compares the same two words. */
+		runs += w0 != last_w0 || w1 != last_w1;
+		last_w0 = w0;
+		last_w1 = w1;
 		if (epoch != 0) {
 			pb[i] = pair_bucket(pmd, pk[i]);
 			rte_prefetch0(pb[i]);
@@ -826,14 +857,9 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	for (i = 0; i < n; i++) {
 		if (idx[i] == BULK_DROPPED)
 			continue;
-		dk = pair_dst(pk[i], f[i].vlan);
 		if (idx[i] != BULK_GROUP) {
-			/* Distinct destinations in a row, hits or not. */
-			if (runs == 0 || dk != last_dst)
-				runs++;
-			last_dst = dk;
-			if (epoch != 0 &&
-			    (pout[i] = pair_find(pb[i], epoch, pk[i])) != VSW_PORT_NONE) {
+			if (epoch != 0 && (pout[i] = pair_find(pb[i], epoch, pk[i], side[i],
+							       in_port)) != VSW_PORT_NONE) {
 				idx[i] = BULK_PAIR;
 				hits++;
 				continue;
@@ -841,9 +867,11 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			misses++;
 		}
 		/* One 8-byte store per key, read back whole by the FDB. */
-		if (n_src == 0 || pk[i][0] != last_src)
-			memcpy(&src[n_src++], &pk[i][0], sizeof(src[0]));
-		last_src = pk[i][0];
+		sk = pk[i][side[i]];
+		dk = pk[i][side[i] ^ 1];
+		if (n_src == 0 || sk != last_src)
+			memcpy(&src[n_src++], &sk, sizeof(src[0]));
+		last_src = sk;
 		sidx[i] = (uint8_t)(n_src - 1);
 		if (idx[i] == BULK_GROUP)
 			continue;
@@ -878,9 +906,9 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		} else {
 			/* Both ends known, the source here: a pair to keep. */
 			if (epoch != 0 && (res.src_here >> sidx[i] & 1) &&
-			    out[idx[i]] != VSW_PORT_NONE &&
-			    pair_find(pb[i], epoch, pk[i]) == VSW_PORT_NONE)
-				pair_insert(pmd, pb[i], epoch, pk[i], out[idx[i]]);
+			    out[idx[i]] != VSW_PORT_NONE)
+				pair_insert(pmd, pb[i], epoch, pk[i], side[i], in_port,
+					    out[idx[i]]);
 			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], out[idx[i]], NULL);
 		}
 	}

@@ -109,11 +109,19 @@ vsw_emc_hash(const struct vsw_flow_key *key)
 
 /*
  * The MAC-pair cache of one PMD (allocated by vsw_pmd_init(), used by the
- * bulk L2 path of vsw_fwd.c): what the FDB answered for a frame's pair of
- * addresses, so that a frame of a known conversation reads one cache line
- * instead of the FDB lines of its source and of its destination. A way
- * holds a key (input port, VLAN, source, destination) whose source the FDB
- * knew on that input port and whose destination it knew on port `out`.
+ * bulk L2 path of vsw_fwd.c): what the FDB answered for the two addresses of
+ * a conversation, so that a frame of a known conversation reads one cache
+ * line instead of the FDB lines of its source and of its destination. A way
+ * holds one conversation in both directions: the FDB keys (MAC and VLAN) of
+ * its two addresses, the lower one first (side 0), and for each side s a
+ * 16-bit word: its low byte the input port that side s's frames hit on, its
+ * high byte the port they go to. A frame from side s that looked both its
+ * addresses up in the FDB in this epoch (which refreshed its source) sets
+ * that word to the ports the FDB knew them on; until then it is
+ * VSW_PAIR_UNSEEN, which no input port matches: each direction's first
+ * frame of an epoch misses, as with one way a direction, but both
+ * directions share the way and its line. Port VSW_PAIR_UNSEEN itself is
+ * never cached (its frames take the FDB).
  * Ways are valid only while their bucket's epoch is the PMD's (struct
  * vsw_pmd, pair_epoch), which changes with every FDB change that can alter
  * an answer (vsw_fdb_changes()), every new snapshot and every second (so
@@ -122,15 +130,18 @@ vsw_emc_hash(const struct vsw_flow_key *key)
  * invalidated one entry at a time.
  */
 #define VSW_PAIR_WAYS 3
+#define VSW_PAIR_UNSEEN UINT8_MAX
 
 struct vsw_pair_bucket {
-	/* [0]: source and VLAN as an FDB key; [1]: destination, input port */
-	uint64_t key[VSW_PAIR_WAYS][2];
-	uint16_t out[VSW_PAIR_WAYS];	/* VSW_PORT_NONE: free */
-	uint16_t reserved;
+	uint64_t lo[VSW_PAIR_WAYS];	/* the lower FDB key of each way */
+	uint64_t hi[VSW_PAIR_WAYS];	/* the higher (or the same) */
+	/* side s: input port | output port << 8; a free way: both inputs
+	 * VSW_PAIR_UNSEEN */
+	uint16_t side[VSW_PAIR_WAYS][2];
 	uint32_t epoch;
 } __rte_cache_aligned;
 
+_Static_assert(VSW_MAX_PORTS <= 256, "a pair way's ports are 8 bits");
 _Static_assert(sizeof(struct vsw_pair_bucket) == RTE_CACHE_LINE_SIZE, "a bucket is one line");
 
 #endif /* VSW_PRIV_H */

@@ -10,9 +10,11 @@
  * compare two builds.
  *
  * Traffic: flow k (0 <= k < N) is MAC A_k on port 1 talking to MAC B_k on
- * port 2, both learned beforehand. Bursts alternate: one from port 1 (A_k ->
- * B_k for the next 32 values of k), one from port 2 (B_k -> A_k), as the
- * ep-peer mixes of scripts/bench/scale send them. Before each burst its
+ * port 2, both learned beforehand. Bursts alternate between the ports and
+ * take the next 32 values of k, one sequence for both, as the ep-peer mixes
+ * of scripts/bench/scale send them: one from port 1 (A_k -> B_k), then one
+ * from port 2 (B_k -> A_k for the 32 values after those). So a flow's two
+ * directions do not come close together in time (for N > 32). Before each burst its
  * frames' addresses are written (outside the timed region), so the frames
  * are in the cache as if a PMD had just received them; then vsw_input() is
  * timed with the TSC. Every frame must leave on the other port: anything
@@ -440,8 +442,7 @@ main(int argc, char **argv)
 			cycles += rte_rdtsc_precise() - t0;
 			sent += VSW_BURST;
 			ok += take_tx(side ? PORT_A : PORT_B, &wrong);
-			if (side)
-				k = (k + VSW_BURST) % o.flows;
+			k = (k + VSW_BURST) % o.flows;
 		}
 		cpp[r] = (double)cycles / ((double)o.bursts * VSW_BURST);
 		/* Whatever learning the bursts asked for (nothing, normally). */

@@ -1156,6 +1156,144 @@ test_pair_cache(void **state)
 	assert_int_equal(all_drops(), 0);
 }
 
+/* Conversation i of test_pair_conversation(): A_i on port 1, B_i on port 2.
+ * B_i is above A_i for even i and below it for odd i, so that both sides of
+ * a cache way are the lower address in some conversations. */
+static struct rte_ether_addr
+conv_mac(unsigned int i, int side)
+{
+	if (side == 0)
+		return vsw_test_mac((uint8_t)(0x40 + i));
+	return vsw_test_mac((uint8_t)(i % 2 == 0 ? 0x80 + i : 0x20 + i));
+}
+
+/*
+ * One burst of the VSW_BURST conversations from @side (0: from port 1, A_i ->
+ * B_i; 1: from port 2, B_i -> A_i) coming in on @in_port; returns how many
+ * frames were queued on @want, then flushes the batches.
+ */
+static uint16_t
+conv_burst(int side, uint16_t in_port, uint16_t want)
+{
+	struct rte_mbuf *pkts[VSW_BURST];
+	struct rte_ether_addr s, d;
+	uint16_t got;
+	unsigned int i;
+
+	for (i = 0; i < VSW_BURST; i++) {
+		s = conv_mac(i, side);
+		d = conv_mac(i, !side);
+		pkts[i] = frame(&d, &s, -1, 46);
+	}
+	vsw_input(&pmd, &snap, in_port, pkts, VSW_BURST);
+	got = pmd.tx[want].n;
+	flush_tx();
+	return got;
+}
+
+/*
+ * The MAC-pair cache holds a conversation in one way for both directions,
+ * but each direction's frames hit only after one of them looked its own
+ * source up in this epoch (second), so a source that is only ever answered
+ * for from the other direction's entry still refreshes against aging; and
+ * a frame from port 255 (the cache's "not seen" mark) never uses it.
+ */
+static void
+test_pair_conversation(void **state)
+{
+	struct rte_ether_addr m;
+	uint64_t h0, m0;
+	unsigned int i, r;
+	int side;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_ACCESS, 10);
+	add_port(2, BR, VSW_VLAN_ACCESS, 10);
+	add_port(255, BR, VSW_VLAN_ACCESS, 10);
+	for (i = 0; i < VSW_BURST; i++) {
+		for (side = 0; side < 2; side++) {
+			m = conv_mac(i, side);
+			input1((uint16_t)(1 + side), frame(&bcast, &m, -1, 46));
+			flush_tx();
+		}
+	}
+	vsw_fdb_run(fdb, T0, 300);
+
+	for (r = 0; r < 2; r++) {
+		if (r == 1) {
+			/* 200 s later: a new epoch, in which each direction
+			 * misses once more and refreshes its sources. */
+			pmd.now = T0 + 200;
+		}
+		for (side = 0; side < 2; side++) {
+			uint16_t in = (uint16_t)(1 + side), out = (uint16_t)(2 - side);
+
+			/* r 0: the memo path finds the burst spread; then the
+			 * bulk path. r 1: the port is on the bulk path. */
+			if (r == 0)
+				assert_int_equal(conv_burst(side, in, out), VSW_BURST);
+			h0 = pmd.pmd.pair_hits;
+			m0 = pmd.pmd.pair_misses;
+			/* The first burst of this direction misses, even from
+			 * side 1, whose conversations side 0 cached. */
+			assert_int_equal(conv_burst(side, in, out), VSW_BURST);
+			assert_int_equal(pmd.pmd.pair_misses, m0 + VSW_BURST);
+			assert_int_equal(pmd.pmd.pair_hits, h0);
+			assert_int_equal(conv_burst(side, in, out), VSW_BURST);
+			assert_int_equal(pmd.pmd.pair_hits, h0 + VSW_BURST);
+			assert_int_equal(conv_burst(side, in, out), VSW_BURST);
+			assert_int_equal(pmd.pmd.pair_hits, h0 + 2 * VSW_BURST);
+			assert_int_equal(pmd.pmd.pair_misses, m0 + VSW_BURST);
+		}
+	}
+	/* Aging at 400 s (limit 300) keeps both sides: each was looked up as
+	 * a source at 200 s, though the other side's frames had cached its
+	 * conversation first. */
+	vsw_fdb_run(fdb, T0 + 400, 300);
+	for (i = 0; i < VSW_BURST; i++) {
+		m = conv_mac(i, 0);
+		assert_int_equal(vsw_fdb_lookup(fdb, &m, 10), 1);
+		m = conv_mac(i, 1);
+		assert_int_equal(vsw_fdb_lookup(fdb, &m, 10), 2);
+	}
+
+	/* A_i move to port 255, and B_i's frames cache their conversations
+	 * before A_i's own frames come: those never hit, in any burst, and
+	 * every one goes to B_i's port. */
+	pmd.now = T0 + 400;
+	for (i = 0; i < VSW_BURST; i++) {
+		m = conv_mac(i, 0);
+		input1(255, frame(&bcast, &m, -1, 46));
+		flush_tx();
+	}
+	vsw_fdb_run(fdb, T0 + 400, 300);
+	for (r = 0; r < 2; r++)
+		assert_int_equal(conv_burst(1, 2, 255), VSW_BURST);
+	h0 = pmd.pmd.pair_hits;
+	m0 = pmd.pmd.pair_misses;
+	for (r = 0; r < 4; r++)
+		assert_int_equal(conv_burst(0, 255, 2), VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_hits, h0);
+	assert_true(pmd.pmd.pair_misses >= m0 + 2 * VSW_BURST);
+
+	/* Many sources to one destination are as spread as many pairs: the
+	 * port stays on the bulk path. */
+	for (r = 0; r < 3; r++) {
+		struct rte_mbuf *pkts[VSW_BURST];
+		struct rte_ether_addr d = conv_mac(0, 1);
+
+		for (i = 0; i < VSW_BURST; i++) {
+			m = conv_mac(i, 0);
+			pkts[i] = frame(&d, &m, -1, 46);
+		}
+		vsw_input(&pmd, &snap, 255, pkts, VSW_BURST);
+		assert_int_equal(pmd.tx[2].n, VSW_BURST);
+		assert_true(pmd.l2_spread[255]);
+		flush_tx();
+	}
+	assert_int_equal(all_drops(), 0);
+}
+
 static void
 test_batch_limits(void **state)
 {
@@ -1285,6 +1423,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bulk_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_path_untagged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pair_conversation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memo_batch_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_ring_full, setup, teardown),
