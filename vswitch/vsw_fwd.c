@@ -765,6 +765,25 @@ bulk_egress(const struct vsw_snapshot *snap, uint16_t br_id, uint16_t in_port, u
 	eg->max_l3 = port_max_l3(out_pi);
 }
 
+/*
+ * A frame of input_l2_bulk() whose pair was in the cache, to @out: queued
+ * as it is when the run's decision @eg (taken anew for a new output port or
+ * tag) lets it through, else through l2_forward(). Returns 1 when queued
+ * here (the caller counts it), 0 when l2_forward() had it.
+ */
+static inline unsigned int
+bulk_hit(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id, uint16_t in_port,
+	 struct rte_mbuf *m, const struct l2_frame *f, uint16_t out, struct bulk_egress *eg)
+{
+	/* The same tag is the same VLAN (l2_sizes()). */
+	if (out != eg->out || f->tci != eg->tci)
+		bulk_egress(snap, br_id, in_port, out, f, eg);
+	if (likely(f->l3_size <= eg->max_l3 && wire_tci(m) == eg->out_tci && tx_try(pmd, eg->out, m)))
+		return 1;
+	l2_forward(pmd, snap, br_id, in_port, m, f, out, NULL);
+	return 0;
+}
+
 /* What input_l2_bulk() knows of a frame besides its l2_frame. */
 #define BULK_DROPPED UINT8_MAX		/* l2_parse() refused it */
 #define BULK_GROUP (UINT8_MAX - 1)	/* a group destination: flooded */
@@ -773,13 +792,14 @@ _Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_PAIR, "bulk ind
 
 /*
  * The L2 path for a burst of many addresses (input_one() for each frame, in
- * the same order, with the same results): parse every frame; take the FDB
- * answers of the frames whose pair of addresses is in the PMD's MAC-pair
- * cache from it (one line a frame); learn the sources and look up the
- * destinations of the others with one vsw_fdb_bulk() call, so that the
- * FDB's cache misses overlap, and cache the pairs it knew both ends of;
- * then forward. Runs of equal sources or destinations take one key. @n <=
- * VSW_BURST. Returns how many distinct unicast pairs of addresses (source,
+ * the same order, with the same results): parse every frame and prefetch
+ * its conversation's line of the PMD's MAC-pair cache; forward the frames
+ * the cache answers (one line a frame) until the first it does not; learn
+ * the sources and look up the destinations of that one and the other
+ * missing ones with one vsw_fdb_bulk() call, so that the FDB's cache misses
+ * overlap, and cache the pairs it knew both ends of; then forward the rest
+ * in order. Drops go at once (they pass no frame). Runs of equal sources or
+ * destinations take one key. @n <= VSW_BURST. Returns how many distinct unicast pairs of addresses (source,
  * destination) the frames had in a row (runs of equal ones count once): the
  * frames that would have missed the memo path's burst memo.
  */
@@ -807,7 +827,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	struct bulk_egress eg = { .out = VSW_PORT_NONE };
 	uint64_t forwarded = 0;
 	uint32_t epoch = 0, max_l3;
-	uint16_t i, vlan0 = 0;
+	uint16_t i, vlan0 = 0, first = n;	/* first: the first frame left for the FDB */
 	bool untagged;
 
 	if (pmd->pair != NULL && in_port != VSW_PAIR_UNSEEN)
@@ -853,19 +873,29 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			rte_prefetch0(pb[i]);
 		}
 	}
-	/* The cache's answers; the keys of the other frames, once per run. */
+	/* The cache's answers: frames before the first that waits for the FDB
+	 * go at once, in order; the keys of the others, once per run. */
 	for (i = 0; i < n; i++) {
-		if (idx[i] == BULK_DROPPED)
+		if (idx[i] == BULK_DROPPED) {
+			/* Dropping passes no frame: at once, in any order. */
+			drop(pmd, in_port, (enum vsw_drop)why[i], pkts[i]);
 			continue;
+		}
 		if (idx[i] != BULK_GROUP) {
 			if (epoch != 0 && (pout[i] = pair_find(pb[i], epoch, pk[i], side[i],
 							       in_port)) != VSW_PORT_NONE) {
-				idx[i] = BULK_PAIR;
 				hits++;
+				if (first == n)
+					forwarded += bulk_hit(pmd, snap, br_id, in_port, pkts[i],
+							      &f[i], pout[i], &eg);
+				else
+					idx[i] = BULK_PAIR;
 				continue;
 			}
 			misses++;
 		}
+		if (first == n)
+			first = i;
 		/* One 8-byte store per key, read back whole by the FDB. */
 		sk = pk[i][side[i]];
 		dk = pk[i][side[i] ^ 1];
@@ -880,29 +910,23 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		last_miss = dk;
 		idx[i] = (uint8_t)(n_dst - 1);
 	}
-	if (n_src != 0) {
-		vsw_fdb_bulk(fdb, src, n_src, in_port, pmd->now, dst, n_dst, out, &res);
-		pmd->pmd.learn_requests += res.queued;
-		pmd->pmd.learn_ring_full += res.ring_full;
-	}
 	pmd->pmd.pair_hits += hits;
 	pmd->pmd.pair_misses += misses;
-	for (i = 0; i < n; i++) {
+	if (first == n) {
+		pmd->pmd.forwarded += forwarded;
+		return runs;
+	}
+	vsw_fdb_bulk(fdb, src, n_src, in_port, pmd->now, dst, n_dst, out, &res);
+	pmd->pmd.learn_requests += res.queued;
+	pmd->pmd.learn_ring_full += res.ring_full;
+	for (i = first; i < n; i++) {
 		if (idx[i] == BULK_DROPPED) {
-			drop(pmd, in_port, (enum vsw_drop)why[i], pkts[i]);
+			continue;
 		} else if (idx[i] == BULK_GROUP) {
 			flood(pmd, snap, br_id, in_port, pkts[i], f[i].vlan, f[i].tci, f[i].l3_size);
 		} else if (idx[i] == BULK_PAIR) {
-			/* The same tag is the same VLAN (l2_sizes()). */
-			if (pout[i] != eg.out || f[i].tci != eg.tci)
-				bulk_egress(snap, br_id, in_port, pout[i], &f[i], &eg);
-			/* What l2_forward() would do, decided once per run. */
-			if (likely(f[i].l3_size <= eg.max_l3 && wire_tci(pkts[i]) == eg.out_tci &&
-				   tx_try(pmd, eg.out, pkts[i]))) {
-				forwarded++;
-				continue;
-			}
-			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], pout[i], NULL);
+			forwarded += bulk_hit(pmd, snap, br_id, in_port, pkts[i], &f[i], pout[i],
+					      &eg);
 		} else {
 			/* Both ends known, the source here: a pair to keep. */
 			if (epoch != 0 && (res.src_here >> sidx[i] & 1) &&
