@@ -658,6 +658,18 @@ pair_bucket(const struct vsw_pmd *pmd, const uint64_t k[2])
 	return &pmd->pair[h & (VSW_PAIR_BUCKETS - 1)];
 }
 
+/* The way of @b whose key is the conversation @k, or VSW_PAIR_WAYS. */
+static inline unsigned int
+pair_way(const struct vsw_pair_bucket *b, const uint64_t k[2])
+{
+	unsigned int w;
+
+	for (w = 0; w < VSW_PAIR_WAYS; w++)
+		if (b->lo[w] == k[0] && b->hi[w] == k[1])
+			break;
+	return w;
+}
+
 /*
  * The port the cache holds for a frame of conversation @k from its side @s
  * that came in on @in_port (never VSW_PAIR_UNSEEN), or VSW_PORT_NONE.
@@ -667,17 +679,12 @@ pair_find(const struct vsw_pair_bucket *b, uint32_t epoch, const uint64_t k[2], 
 	  uint16_t in_port)
 {
 	unsigned int w;
+	uint16_t v;
 
-	if (b->epoch != epoch)
+	if (b->epoch != epoch || (w = pair_way(b, k)) == VSW_PAIR_WAYS)
 		return VSW_PORT_NONE;
-	for (w = 0; w < VSW_PAIR_WAYS; w++) {
-		if (b->lo[w] == k[0] && b->hi[w] == k[1]) {
-			uint16_t v = b->side[w][s];
-
-			return (v & 0xff) == in_port ? v >> 8 : VSW_PORT_NONE;
-		}
-	}
-	return VSW_PORT_NONE;
+	v = b->side[w][s];
+	return (v & 0xff) == in_port ? v >> 8 : VSW_PORT_NONE;
 }
 
 /* Evict from a full bucket once in this many pair misses. */
@@ -701,8 +708,7 @@ pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t epoch, cons
 		for (w = 0; w < VSW_PAIR_WAYS; w++)
 			b->side[w][0] = b->side[w][1] = VSW_PAIR_UNSEEN;
 	}
-	for (w = 0; w < VSW_PAIR_WAYS && (b->lo[w] != k[0] || b->hi[w] != k[1]); w++)
-		;
+	w = pair_way(b, k);
 	if (w == VSW_PAIR_WAYS) {
 		for (w = 0; w < VSW_PAIR_WAYS && ((b->side[w][0] & b->side[w][1] & 0xff) !=
 						  VSW_PAIR_UNSEEN);
@@ -799,9 +805,10 @@ _Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_PAIR, "bulk ind
  * missing ones with one vsw_fdb_bulk() call, so that the FDB's cache misses
  * overlap, and cache the pairs it knew both ends of; then forward the rest
  * in order. Drops go at once (they pass no frame). Runs of equal sources or
- * destinations take one key. @n <= VSW_BURST. Returns how many distinct unicast pairs of addresses (source,
- * destination) the frames had in a row (runs of equal ones count once): the
- * frames that would have missed the memo path's burst memo.
+ * destinations take one key. @n <= VSW_BURST. Returns how many times the
+ * first 14 bytes of a unicast frame (both addresses, the TPID or EtherType)
+ * differed from the last unicast frame's: about the frames that the memo
+ * path's burst memo would have missed.
  */
 static unsigned int
 input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
@@ -912,13 +919,11 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	}
 	pmd->pmd.pair_hits += hits;
 	pmd->pmd.pair_misses += misses;
-	if (first == n) {
-		pmd->pmd.forwarded += forwarded;
-		return runs;
+	if (first < n) {
+		vsw_fdb_bulk(fdb, src, n_src, in_port, pmd->now, dst, n_dst, out, &res);
+		pmd->pmd.learn_requests += res.queued;
+		pmd->pmd.learn_ring_full += res.ring_full;
 	}
-	vsw_fdb_bulk(fdb, src, n_src, in_port, pmd->now, dst, n_dst, out, &res);
-	pmd->pmd.learn_requests += res.queued;
-	pmd->pmd.learn_ring_full += res.ring_full;
 	for (i = first; i < n; i++) {
 		if (idx[i] == BULK_DROPPED) {
 			continue;

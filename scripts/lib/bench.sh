@@ -426,19 +426,20 @@ bench_windows() {
 bench_best_window() {
 	python3 - "$1" <<'PY'
 import json, sys
-txt = open(sys.argv[1]).read().split("\n")
-samples, buf = [], ""
-for line in txt:
-    line = line.strip()
-    if not line:
+txt = open(sys.argv[1]).read()
+dec = json.JSONDecoder()
+samples, i = [], 0
+while True:
+    i = txt.find("{", i)
+    if i < 0:
+        break
+    try:
+        j, end = dec.raw_decode(txt, i)
+    except ValueError:
+        i += 1  # a sample cut short: go on to the next object
         continue
-    if line[0] in "{[" or buf:
-        buf += line
-        try:
-            j = json.loads(buf)
-        except ValueError:
-            continue
-        buf = ""
+    i = end
+    if isinstance(j, dict) and isinstance(j.get("pmds"), list):
         pm = j["pmds"]
         samples.append([sum(p["packets"] for p in pm), sum(p["busy_cycles"] for p in pm)])
 w = []

@@ -11,10 +11,12 @@
  *
  * Traffic: flow k (0 <= k < N) is MAC A_k on port 1 talking to MAC B_k on
  * port 2, both learned beforehand. Bursts alternate between the ports and
- * take the next 32 values of k, one sequence for both, as the ep-peer mixes
- * of scripts/bench/scale send them: one from port 1 (A_k -> B_k), then one
- * from port 2 (B_k -> A_k for the 32 values after those). So a flow's two
- * directions do not come close together in time (for N > 32). Before each burst its
+ * take the next --burst values of k (mod N), one sequence for both, as the
+ * ep-peer mixes of scripts/bench/scale send them: one from port 1 (A_k ->
+ * B_k), then one from port 2 (B_k -> A_k for the values after those). So a
+ * flow's two directions come about N frames apart, not in adjacent bursts
+ * (for N well above 2 x --burst); when N is a multiple of 2 x --burst, every
+ * flow comes from one port only (the bench says so). Before each burst its
  * frames' addresses are written (outside the timed region), so the frames
  * are in the cache as if a PMD had just received them; then vsw_input() is
  * timed with the TSC. Every frame must leave on the other port: anything
@@ -397,6 +399,10 @@ main(int argc, char **argv)
 		eal_argv[eal_argc - 2] = "--in-memory";
 		eal_argc--;
 	}
+	if (o.flows > 1 && o.flows % (2 * o.burst) == 0)
+		fprintf(stderr, "edgeplane-pipe-bench: %u flows in bursts of %u: each flow comes "
+				"from one port only\n",
+			o.flows, o.burst);
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "edgeplane-pipe-bench: EAL init failed\n");
 		return 1;
