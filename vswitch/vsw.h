@@ -779,10 +779,11 @@ struct vsw_pmd {
 } __rte_cache_aligned;
 
 /**
- * Buckets of the per-PMD MAC-pair cache, VSW_PAIR_WAYS (3) pairs each, one
- * 64-byte line a bucket: 393,216 pairs in 8 MiB, room for the conversations
- * of about 200,000 MACs talking in pairs, with few of them sharing a
- * bucket.
+ * Buckets of the per-PMD MAC-pair cache, VSW_PAIR_WAYS (3) conversations
+ * (both directions) each, one 64-byte line a bucket: 393,216 conversations
+ * in 8 MiB. 100,000 MACs talking in pairs fill an eighth of the ways, with
+ * few conversations sharing a bucket (smaller tables missed more and were
+ * slower: docs/performance.md).
  */
 #define VSW_PAIR_BUCKETS 131072u
 

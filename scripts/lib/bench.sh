@@ -407,7 +407,9 @@ print("%.3f" % (sum(p["rx"] for p in j["ports"]) / j["send"]["secs"] / 1e6))' "$
 
 # bench_windows FILE COUNT: append the PMD's counters (`pmd-stats --json`)
 # to FILE every half second, COUNT times at most (a bounded
-# loop; bench_mix ends it sooner, by its PID).
+# loop; bench_mix ends it sooner, by its PID). One ctl call a sample, parsed
+# afterwards: ep_sample's two calls and a Python run would take the
+# generator's core twice a second.
 bench_windows() {
 	local file=$1 i
 	for ((i = 0; i < $2; i++)); do
