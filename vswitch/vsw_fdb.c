@@ -149,8 +149,8 @@ unpack(uint64_t w, struct rte_ether_addr *mac, uint16_t *vlan)
 static inline void
 candidates(const struct vsw_fdb *fdb, uint64_t k, uint32_t *b1, uint32_t *b2)
 {
-	*b1 = rte_hash_crc_8byte(k, HASH_SEED1) & fdb->mask;
-	*b2 = rte_hash_crc_8byte(k, HASH_SEED2) & fdb->mask;
+	*b1 = vsw_crc_8byte(k, HASH_SEED1) & fdb->mask;
+	*b2 = vsw_crc_8byte(k, HASH_SEED2) & fdb->mask;
 	if (*b2 == *b1)
 		*b2 = *b1 ^ 1;
 }

@@ -172,7 +172,7 @@ masked_hash(const struct subtable *st, const key_word *k, uint32_t *out)
 	for (i = 0; i < st->n_words; i++) {
 		w = k[st->words[i]] & st->mask[i];
 		out[i] = w;
-		h = rte_hash_crc_4byte(w, h);
+		h = vsw_crc_4byte(w, h);
 	}
 	return h;
 }
@@ -302,7 +302,7 @@ group_of_mask(struct build *b, const struct vsw_flow_key *mask, uint32_t pos)
 
 	/* Word by word: the rule array is only 4-byte aligned. */
 	for (i = 0; i < KEY_WORDS; i++)
-		h = rte_hash_crc_4byte(mw[i], h);
+		h = vsw_crc_4byte(mw[i], h);
 	idx = h & (b->n_mask_slots - 1);
 
 	while (b->mask_slots[idx] != 0) {

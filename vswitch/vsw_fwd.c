@@ -186,18 +186,27 @@ drop(struct vsw_pmd *pmd, uint16_t port, enum vsw_drop why, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+/* Queue one reference of @m on @port, whose batch is @b, if it has room
+ * (else false). */
+static inline bool
+tx_try_batch(struct vsw_pmd *pmd, struct vsw_tx_batch *b, uint16_t port, struct rte_mbuf *m)
+{
+	uint16_t n = b->n;
+
+	if (unlikely(n >= VSW_BURST))
+		return false;
+	if (n == 0)
+		pmd->dirty[pmd->n_dirty++] = port;
+	b->pkts[n] = m;
+	b->n = n + 1;
+	return true;
+}
+
 /* Queue one reference of @m on @port if its batch has room (else false). */
 static inline bool
 tx_try(struct vsw_pmd *pmd, uint16_t port, struct rte_mbuf *m)
 {
-	struct vsw_tx_batch *b = &pmd->tx[port];
-
-	if (unlikely(b->n >= VSW_BURST))
-		return false;
-	if (b->n == 0)
-		pmd->dirty[pmd->n_dirty++] = port;
-	b->pkts[b->n++] = m;
-	return true;
+	return tx_try_batch(pmd, &pmd->tx[port], port, m);
 }
 
 /* Queue one reference of @m on @port. Consumes the reference either way. */
@@ -635,13 +644,13 @@ _Static_assert(offsetof(struct rte_ether_hdr, src_addr) == RTE_ETHER_ADDR_LEN, "
 static inline unsigned int
 pair_key(uint64_t w0, uint64_t w1, uint16_t vlan, uint64_t k[2])
 {
-	uint64_t src = (w1 & MAC_BITS) | (uint64_t)vlan << 48;
-	uint64_t dst = (w0 & MAC_BITS) | (uint64_t)vlan << 48;
+	uint64_t v = (uint64_t)vlan << 48;
+	uint64_t src = (w1 & MAC_BITS) | v;
+	uint64_t dst = (w0 & MAC_BITS) | v;
 	unsigned int s = src > dst;
-	uint64_t swap = (src ^ dst) & (0 - (uint64_t)s);
 
-	k[0] = src ^ swap;
-	k[1] = dst ^ swap;
+	k[0] = s ? dst : src;
+	k[1] = s ? src : dst;
 	return s;
 }
 
@@ -653,7 +662,7 @@ pair_key(uint64_t w0, uint64_t w1, uint16_t vlan, uint64_t k[2])
 static inline struct vsw_pair_bucket *
 pair_bucket(const struct vsw_pmd *pmd, const uint64_t k[2])
 {
-	uint32_t h = rte_hash_crc_8byte(k[0] * 0x9e3779b97f4a7c15ull ^ k[1], VSW_EMC_SEED);
+	uint32_t h = vsw_crc_8byte(k[0] * 0x9e3779b97f4a7c15ull ^ k[1], VSW_EMC_SEED);
 
 	return &pmd->pair[h & (VSW_PAIR_BUCKETS - 1)];
 }
@@ -746,18 +755,20 @@ struct bulk_egress {
 	uint16_t tci;
 	uint32_t out_tci;
 	uint32_t max_l3;
+	struct vsw_tx_batch *batch;	/* out's */
 };
 
 /* Out of range for a TCI on the wire (16 bits) and for TCI_NONE. */
 #define TCI_NEVER (UINT32_MAX - 1)
 
 static void
-bulk_egress(const struct vsw_snapshot *snap, uint16_t br_id, uint16_t in_port, uint16_t out,
-	    const struct l2_frame *f, struct bulk_egress *eg)
+bulk_egress(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
+	    uint16_t in_port, uint16_t out, const struct l2_frame *f, struct bulk_egress *eg)
 {
 	const struct vsw_port_info *out_pi;
 
 	eg->out = out;
+	eg->batch = &pmd->tx[out];
 	eg->tci = f->tci;
 	eg->out_tci = TCI_NEVER;
 	eg->max_l3 = 0;
@@ -783,8 +794,9 @@ bulk_hit(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id, u
 {
 	/* The same tag is the same VLAN (l2_sizes()). */
 	if (out != eg->out || f->tci != eg->tci)
-		bulk_egress(snap, br_id, in_port, out, f, eg);
-	if (likely(f->l3_size <= eg->max_l3 && wire_tci(m) == eg->out_tci && tx_try(pmd, eg->out, m)))
+		bulk_egress(pmd, snap, br_id, in_port, out, f, eg);
+	if (likely(f->l3_size <= eg->max_l3 && wire_tci(m) == eg->out_tci &&
+		   tx_try_batch(pmd, eg->batch, out, m)))
 		return 1;
 	l2_forward(pmd, snap, br_id, in_port, m, f, out, NULL);
 	return 0;
@@ -872,7 +884,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		idx[i] = 0;
 		/* Distinct pairs of addresses in a row, the memo path's
 		 * misses: it compares the same two words. */
-		runs += w0 != last_w0 || w1 != last_w1;
+		runs += ((w0 ^ last_w0) | (w1 ^ last_w1)) != 0;
 		last_w0 = w0;
 		last_w1 = w1;
 		if (epoch != 0) {

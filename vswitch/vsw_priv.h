@@ -15,6 +15,36 @@
 
 #include "vsw.h"
 
+#if defined(RTE_ARCH_X86_64) && defined(__SSE4_2__)
+#include <nmmintrin.h>
+#endif
+
+/*
+ * CRC32-C of @data from @init: rte_hash_crc_8byte()'s value, without its
+ * check of the CPU's CRC instruction on every call when the build already
+ * requires that instruction (x86-64 with SSE4.2, as -march=corei7 does).
+ */
+static inline uint32_t
+vsw_crc_8byte(uint64_t data, uint32_t init)
+{
+#if defined(RTE_ARCH_X86_64) && defined(__SSE4_2__)
+	return (uint32_t)_mm_crc32_u64(init, data);
+#else
+	return rte_hash_crc_8byte(data, init);
+#endif
+}
+
+/* The same for 4 bytes: rte_hash_crc_4byte()'s value. */
+static inline uint32_t
+vsw_crc_4byte(uint32_t data, uint32_t init)
+{
+#if defined(RTE_ARCH_X86_64) && defined(__SSE4_2__)
+	return _mm_crc32_u32(init, data);
+#else
+	return rte_hash_crc_4byte(data, init);
+#endif
+}
+
 /**
  * Write the message of @p fmt into @p err (which may be NULL or empty).
  * @return -EINVAL, for `return vsw_invalid(err, errlen, ...)` in validators.
@@ -95,15 +125,15 @@ vsw_emc_hash(const struct vsw_flow_key *key)
 
 	memcpy(w, p, sizeof(w));
 	memcpy(&tail, p + sizeof(w), sizeof(tail));
-	a = rte_hash_crc_8byte(w[0], VSW_EMC_SEED);
-	b = rte_hash_crc_8byte(w[1], VSW_EMC_SEED + 1);
-	c = rte_hash_crc_8byte(w[2], VSW_EMC_SEED + 2);
-	a = rte_hash_crc_8byte(w[3], a);
-	b = rte_hash_crc_8byte(w[4], b);
-	c = rte_hash_crc_8byte(w[5], c);
-	a = rte_hash_crc_8byte(w[6], a);
-	b = rte_hash_crc_8byte(w[7], b);
-	c = rte_hash_crc_4byte(tail, c);
+	a = vsw_crc_8byte(w[0], VSW_EMC_SEED);
+	b = vsw_crc_8byte(w[1], VSW_EMC_SEED + 1);
+	c = vsw_crc_8byte(w[2], VSW_EMC_SEED + 2);
+	a = vsw_crc_8byte(w[3], a);
+	b = vsw_crc_8byte(w[4], b);
+	c = vsw_crc_8byte(w[5], c);
+	a = vsw_crc_8byte(w[6], a);
+	b = vsw_crc_8byte(w[7], b);
+	c = vsw_crc_4byte(tail, c);
 	return a ^ (b << 11 | b >> 21) ^ (c << 22 | c >> 10);
 }
 
