@@ -660,12 +660,17 @@ pair_key(uint64_t w0, uint64_t w1, uint16_t vlan, uint64_t k[2])
  * often differ in the same bits, which would cancel out.
  */
 static inline struct vsw_pair_bucket *
-pair_bucket(const struct vsw_pmd *pmd, const uint64_t k[2])
+pair_bucket(struct vsw_pair_bucket *table, uint32_t mask, const uint64_t k[2])
 {
 	uint32_t h = vsw_crc_8byte(k[0] * 0x9e3779b97f4a7c15ull ^ k[1], VSW_EMC_SEED);
 
-	return &pmd->pair[h & (VSW_PAIR_BUCKETS - 1)];
+	return &table[h & mask];
 }
+
+/* The one bucket of every conversation while the cache is off (the burst's
+ * epoch is then 0): its epoch is never 0, so nothing is found in it, and
+ * nothing is kept in it. */
+static struct vsw_pair_bucket pair_off = { .epoch = 1 };
 
 /* The way of @b whose key is the conversation @k, or VSW_PAIR_WAYS. */
 static inline unsigned int
@@ -831,7 +836,9 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	struct vsw_pair_bucket *pb[VSW_BURST];
 	struct vsw_fdb_bulk_result res = { 0, 0, 0 };
 	struct l2_frame f[VSW_BURST];
-	uint64_t pk[VSW_BURST][2];	/* the conversation of each frame */
+	/* The conversation of each frame (pair_key()'s k[0] and k[1]): apart,
+	 * so that each is one plain store. */
+	uint64_t klo[VSW_BURST], khi[VSW_BURST], k[2];
 	uint8_t side[VSW_BURST];	/* the side of it that its source is */
 	/* The header words of the last unicast frame: a unicast frame's first
 	 * byte is even, so none matches these initial ones. */
@@ -845,12 +852,16 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	unsigned int n_src = 0, n_dst = 0, runs = 0, hits = 0, misses = 0;
 	struct bulk_egress eg = { .out = VSW_PORT_NONE };
 	uint64_t forwarded = 0;
-	uint32_t epoch = 0, max_l3;
+	struct vsw_pair_bucket *table = &pair_off;	/* the cache, or pair_off */
+	uint32_t epoch = 0, mask = 0, max_l3;
 	uint16_t i, vlan0 = 0, first = n;	/* first: the first frame left for the FDB */
 	bool untagged;
 
-	if (pmd->pair != NULL && in_port != VSW_PAIR_UNSEEN)
+	if (pmd->pair != NULL && in_port != VSW_PAIR_UNSEEN) {
 		epoch = pair_epoch(pmd, snap);
+		table = pmd->pair;
+		mask = VSW_PAIR_BUCKETS - 1;
+	}
 	/* An untagged frame's VLAN on this port, decided once for the burst. */
 	untagged = ingress_vlan(in_pi, 0, &vlan0);
 	max_l3 = port_max_l3(in_pi);
@@ -876,7 +887,9 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		}
 		memcpy(&w0, p, sizeof(w0));
 		memcpy(&w1, p + RTE_ETHER_ADDR_LEN, sizeof(w1));
-		side[i] = (uint8_t)pair_key(w0, w1, f[i].vlan, pk[i]);
+		side[i] = (uint8_t)pair_key(w0, w1, f[i].vlan, k);
+		klo[i] = k[0];
+		khi[i] = k[1];
 		if (unlikely(p[0] & 1)) {	/* a group address */
 			idx[i] = BULK_GROUP;
 			continue;
@@ -887,10 +900,8 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		runs += ((w0 ^ last_w0) | (w1 ^ last_w1)) != 0;
 		last_w0 = w0;
 		last_w1 = w1;
-		if (epoch != 0) {
-			pb[i] = pair_bucket(pmd, pk[i]);
-			rte_prefetch0(pb[i]);
-		}
+		pb[i] = pair_bucket(table, mask, k);
+		rte_prefetch0(pb[i]);
 	}
 	/* The cache's answers: frames before the first that waits for the FDB
 	 * go at once, in order; the keys of the others, once per run. */
@@ -900,9 +911,11 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			drop(pmd, in_port, (enum vsw_drop)why[i], pkts[i]);
 			continue;
 		}
+		k[0] = klo[i];
+		k[1] = khi[i];
 		if (idx[i] != BULK_GROUP) {
-			if (epoch != 0 && (pout[i] = pair_find(pb[i], epoch, pk[i], side[i],
-							       in_port)) != VSW_PORT_NONE) {
+			if ((pout[i] = pair_find(pb[i], epoch, k, side[i], in_port)) !=
+			    VSW_PORT_NONE) {
 				hits++;
 				if (first == n)
 					forwarded += bulk_hit(pmd, snap, br_id, in_port, pkts[i],
@@ -916,8 +929,8 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		if (first == n)
 			first = i;
 		/* One 8-byte store per key, read back whole by the FDB. */
-		sk = pk[i][side[i]];
-		dk = pk[i][side[i] ^ 1];
+		sk = k[side[i]];
+		dk = k[side[i] ^ 1];
 		if (n_src == 0 || sk != last_src)
 			memcpy(&src[n_src++], &sk, sizeof(src[0]));
 		last_src = sk;
@@ -948,8 +961,8 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			/* Both ends known, the source here: a pair to keep. */
 			if (epoch != 0 && (res.src_here >> sidx[i] & 1) &&
 			    out[idx[i]] != VSW_PORT_NONE)
-				pair_insert(pmd, pb[i], epoch, pk[i], side[i], in_port,
-					    out[idx[i]]);
+				pair_insert(pmd, pb[i], epoch, (const uint64_t[2]){ klo[i], khi[i] },
+					    side[i], in_port, out[idx[i]]);
 			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], out[idx[i]], NULL);
 		}
 	}
