@@ -769,13 +769,17 @@ struct vsw_pmd {
 	/** MAC-pair cache: VSW_PAIR_BUCKETS buckets, or NULL when
 	 * vsw_pmd_set_pair_cache() turned it off. */
 	struct vsw_pair_bucket *pair;
-	/** What the current pair epoch was begun for: vsw_fdb_changes(), the
-	 * snapshot's generation and `now`. A burst that sees another value
-	 * begins a new epoch, which empties every bucket at once. */
+	/** What the current pair epoch was begun for: vsw_fdb_changes() and
+	 * the snapshot's generation. A burst that sees another value begins a
+	 * new epoch, which empties every bucket at once. */
 	uint64_t pair_changes;
 	uint64_t pair_snap;
-	uint32_t pair_now;
-	uint32_t pair_epoch;		/**< never 0: the epoch of no bucket */
+	/** 1 .. 2^24 - 1 (never 0: the epoch of no bucket). */
+	uint32_t pair_epoch;
+	/** now_tsc >> this counts 256ths of the pair cache's refresh period
+	 * (vsw_priv.h), a power of two of TSC cycles from half a second to a
+	 * second; set by vsw_pmd_init(). */
+	uint8_t pair_tick_shift;
 } __rte_cache_aligned;
 
 /**

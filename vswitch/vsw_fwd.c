@@ -606,21 +606,19 @@ pmd_rand(struct vsw_pmd *pmd)
 
 /*
  * The MAC-pair cache (vsw_priv.h). The PMD's epoch, checked once per burst:
- * a burst that sees another FDB change count, snapshot or second than the
- * epoch was begun for begins a new one, in which every bucket is empty.
+ * a burst that sees another FDB change count or snapshot than the epoch was
+ * begun for begins a new one, in which every bucket is empty.
  */
 static inline uint32_t
 pair_epoch(struct vsw_pmd *pmd, const struct vsw_snapshot *snap)
 {
 	uint64_t changes = vsw_fdb_changes();
 
-	if (unlikely(changes != pmd->pair_changes || snap->generation != pmd->pair_snap ||
-		     pmd->now != pmd->pair_now)) {
+	if (unlikely(changes != pmd->pair_changes || snap->generation != pmd->pair_snap)) {
 		pmd->pair_changes = changes;
 		pmd->pair_snap = snap->generation;
-		pmd->pair_now = pmd->now;
-		if (unlikely(++pmd->pair_epoch == 0)) {
-			/* After 2^32 epochs: old buckets could match again. */
+		if (unlikely(++pmd->pair_epoch == VSW_PAIR_EPOCHS)) {
+			/* After 2^24 epochs: old buckets could match again. */
 			memset(pmd->pair, 0, sizeof(*pmd->pair) * VSW_PAIR_BUCKETS);
 			pmd->pair_epoch = 1;
 		}
@@ -668,9 +666,9 @@ pair_bucket(struct vsw_pair_bucket *table, uint32_t mask, const uint64_t k[2])
 }
 
 /* The one bucket of every conversation while the cache is off (the burst's
- * epoch is then 0): its epoch is never 0, so nothing is found in it, and
- * nothing is kept in it. */
-static struct vsw_pair_bucket pair_off = { .epoch = 1 };
+ * epoch is then 0, and its tags 0): its tag is never 0, so nothing is found
+ * in it, and nothing is kept in it. */
+static struct vsw_pair_bucket pair_off = { .epoch = UINT32_MAX };
 
 /* The way of @b whose key is the conversation @k, or VSW_PAIR_WAYS. */
 static inline unsigned int
@@ -685,17 +683,18 @@ pair_way(const struct vsw_pair_bucket *b, const uint64_t k[2])
 }
 
 /*
- * The port the cache holds for a frame of conversation @k from its side @s
- * that came in on @in_port (never VSW_PAIR_UNSEEN), or VSW_PORT_NONE.
+ * The port that @b (of tag @tag now) holds for a frame of conversation @k
+ * from its side @s that came in on @in_port (never VSW_PAIR_UNSEEN), or
+ * VSW_PORT_NONE.
  */
 static inline uint16_t
-pair_find(const struct vsw_pair_bucket *b, uint32_t epoch, const uint64_t k[2], unsigned int s,
+pair_find(const struct vsw_pair_bucket *b, uint32_t tag, const uint64_t k[2], unsigned int s,
 	  uint16_t in_port)
 {
 	unsigned int w;
 	uint16_t v;
 
-	if (b->epoch != epoch || (w = pair_way(b, k)) == VSW_PAIR_WAYS)
+	if (b->epoch != tag || (w = pair_way(b, k)) == VSW_PAIR_WAYS)
 		return VSW_PORT_NONE;
 	v = b->side[w][s];
 	return (v & 0xff) == in_port ? v >> 8 : VSW_PORT_NONE;
@@ -705,20 +704,20 @@ pair_find(const struct vsw_pair_bucket *b, uint32_t epoch, const uint64_t k[2], 
 #define VSW_PAIR_EVICT_INV_PROB 8
 
 /*
- * Keep in @b that a frame of conversation @k from its side @s came in on
+ * Keep in @b (of tag @tag now) that a frame of conversation @k from its side @s came in on
  * @in_port, where the FDB knew its source, and that the FDB knew its
  * destination on @out: in the conversation's way, else a free one, else now
  * and then a random one.
  */
 static void
-pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t epoch, const uint64_t k[2],
+pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t tag, const uint64_t k[2],
 	    unsigned int s, uint16_t in_port, uint16_t out)
 {
 	unsigned int w;
 	uint32_t x;
 
-	if (b->epoch != epoch) {
-		b->epoch = epoch;
+	if (b->epoch != tag) {
+		b->epoch = tag;
 		for (w = 0; w < VSW_PAIR_WAYS; w++)
 			b->side[w][0] = b->side[w][1] = VSW_PAIR_UNSEEN;
 	}
@@ -853,7 +852,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	struct bulk_egress eg = { .out = VSW_PORT_NONE };
 	uint64_t forwarded = 0;
 	struct vsw_pair_bucket *table = &pair_off;	/* the cache, or pair_off */
-	uint32_t epoch = 0, mask = 0, max_l3;
+	uint32_t epoch = 0, mask = 0, tbase = 0, tfrom = 256, max_l3;
 	uint16_t i, vlan0 = 0, first = n;	/* first: the first frame left for the FDB */
 	bool untagged;
 
@@ -861,7 +860,11 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		epoch = pair_epoch(pmd, snap);
 		table = pmd->pair;
 		mask = VSW_PAIR_BUCKETS - 1;
+		vsw_pair_tags(epoch << 8, (uint32_t)(pmd->now_tsc >> pmd->pair_tick_shift), &tbase,
+			      &tfrom);
 	}
+/* The tag frame i's bucket must have now. */
+#define PAIR_TAG(i) vsw_pair_tag(tbase, tfrom, (uint32_t)(pb[i] - table))
 	/* An untagged frame's VLAN on this port, decided once for the burst. */
 	untagged = ingress_vlan(in_pi, 0, &vlan0);
 	max_l3 = port_max_l3(in_pi);
@@ -914,7 +917,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		k[0] = klo[i];
 		k[1] = khi[i];
 		if (idx[i] != BULK_GROUP) {
-			if ((pout[i] = pair_find(pb[i], epoch, k, side[i], in_port)) !=
+			if ((pout[i] = pair_find(pb[i], PAIR_TAG(i), k, side[i], in_port)) !=
 			    VSW_PORT_NONE) {
 				hits++;
 				if (first == n)
@@ -961,13 +964,14 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			/* Both ends known, the source here: a pair to keep. */
 			if (epoch != 0 && (res.src_here >> sidx[i] & 1) &&
 			    out[idx[i]] != VSW_PORT_NONE)
-				pair_insert(pmd, pb[i], epoch, (const uint64_t[2]){ klo[i], khi[i] },
+				pair_insert(pmd, pb[i], PAIR_TAG(i), (const uint64_t[2]){ klo[i], khi[i] },
 					    side[i], in_port, out[idx[i]]);
 			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], out[idx[i]], NULL);
 		}
 	}
 	pmd->pmd.forwarded += forwarded;
 	return runs;
+#undef PAIR_TAG
 }
 
 /* ------------------------------------------------------------------------ */

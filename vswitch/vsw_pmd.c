@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 
@@ -17,6 +18,18 @@
 
 _Static_assert((VSW_EMC_ENTRIES & (VSW_EMC_ENTRIES - 1)) == 0, "EMC size is a power of two");
 _Static_assert((VSW_PAIR_BUCKETS & (VSW_PAIR_BUCKETS - 1)) == 0, "pair buckets: a power of two");
+
+/* The pair cache's tick for a TSC of @hz: 256 ticks a refresh period of
+ * 2^k cycles, the largest power of two not above a second of them. */
+static uint8_t
+pair_tick_shift(uint64_t hz)
+{
+	unsigned int k = 0;
+
+	while (k < 63 && (UINT64_C(2) << k) <= hz)
+		k++;
+	return (uint8_t)(k > 8 ? k - 8 : 0);
+}
 
 /* rte_zmalloc on @socket, on any socket if that one has no memory left. */
 static void *
@@ -51,6 +64,7 @@ vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool)
 	vsw_pmd_set_emc_insert_inv_prob(pmd, VSW_EMC_INSERT_INV_PROB_DEFAULT);
 	/* No bucket has this epoch: the first burst begins another. */
 	pmd->pair_epoch = 1;
+	pmd->pair_tick_shift = pair_tick_shift(rte_get_tsc_hz());
 	pmd->pair_changes = UINT64_MAX;
 	pmd->emc = zalloc("vsw_emc", sizeof(*pmd->emc), socket);
 	pmd->flow_ctr = zalloc("vsw_flow_ctr", ctr_size, socket);

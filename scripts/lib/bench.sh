@@ -485,8 +485,9 @@ BENCH_ZL_MIN_OFFERED=${BENCH_ZL_MIN_OFFERED:-99}
 # (frames/s the rings took) and zl_clean (1: the generator and the DUT had
 # >= 0.9 of their cores and the generator kept to its schedule).
 bench_zl_trial() {
-	local dir=$1 size=$2 rate=$3 secs=$4 name=$5 pace=() idle=null c0 c1 t0 t1 try
+	local dir=$1 size=$2 rate=$3 secs=$4 name=$5 pace=() idle=null c0 c1 t0 t1 try gen
 	[ "$rate" = 0 ] || pace=(--rate "$rate")
+	bench_zl_gen "$size"
 	[ "${BENCH_QUIET_WAIT:-0}" = 0 ] ||
 		idle=$(bench_wait_quiet "$BENCH_QUIET_WAIT" "$BENCH_DUT_PID")
 	# A connection the DUT refuses (OVS 3.1 now and then fails a vhost-user
@@ -494,9 +495,8 @@ bench_zl_trial() {
 	# data") is tried once more.
 	for try in 1 2; do
 		c0=$(bench_cpu_ticks "$BENCH_DUT_PID"); t0=$(date +%s.%N)
-		EP_PEER_VDEV_EXTRA=${BENCH_RING_EXTRA:-} ep_peer "$name" "$dir/vh0.sock" "$dir/vh1.sock" -- --bench --announce \
-			--send "0:0:02-00-00-00-00-02:none:$((size - 4))" \
-			--send "1:0:02-00-00-00-00-01:none:$((size - 4))" --duration "$secs" \
+		EP_PEER_VDEV_EXTRA=${BENCH_RING_EXTRA:-} ep_peer "$name" "$dir/vh0.sock" "$dir/vh1.sock" -- \
+			"${gen[@]}" --duration "$secs" \
 			--rx-time "$BENCH_ZL_DRAIN_MS" --wait-link 5 "${pace[@]}" >"$dir/$name.json" && break
 		echo "ep-peer failed (try $try): $(tail -3 "$EP_TMP/$name.err")" >&2
 		[ $try = 1 ] || return 1
@@ -537,6 +537,21 @@ PY
 	read -r zl_pass zl_tx zl_clean <"$dir/$name.res"
 }
 
+# bench_zl_gen SIZE: the trial's generator arguments, in gen (the caller's):
+# one flow each way (both MACs announced first), or with BENCH_ZL_MACS=N the
+# traffic mix of bench_mix (N MACs, frame k from port 0's MAC k to port 1's
+# MAC k and back), which bench_zl_search teaches the DUT before trial 0.
+bench_zl_gen() {
+	local len=$(($1 - 4))
+	if [ -n "${BENCH_ZL_MACS:-}" ]; then
+		gen=(--bench --src-macs $((BENCH_ZL_MACS / 2)) --send "0:0:macs:1:none:$len"
+			--send "1:0:macs:0:none:$len")
+	else
+		gen=(--bench --announce --send "0:0:02-00-00-00-00-02:none:$len"
+			--send "1:0:02-00-00-00-00-01:none:$len")
+	fi
+}
+
 # bench_zl_search DIR SIZE SECONDS TAG: the search against the DUT on DIR.
 # Trial 0 runs unpaced (twice if disturbed): the rate the rings took is the
 # upper bound MAX. Then
@@ -547,7 +562,14 @@ PY
 # fell short of its schedule, runs again once (it counts as a trial). Sets zl_lo (the highest rate that passed, 0 if
 # none), zl_max and zl_res (frames/s) of the caller.
 bench_zl_search() {
-	local dir=$1 size=$2 secs=$3 tag=$4 lo=0 hi rate n again=0 zl_pass zl_tx zl_clean
+	local dir=$1 size=$2 secs=$3 tag=$4 lo=0 hi rate n again=0 zl_pass zl_tx zl_clean gen
+	if [ -n "${BENCH_ZL_MACS:-}" ]; then
+		# Every address learned on both sides first (paced: nothing lost).
+		bench_zl_gen "$size"
+		EP_PEER_VDEV_EXTRA=${BENCH_RING_EXTRA:-} ep_peer "zl-$tag-learn" "$dir/vh0.sock" \
+			"$dir/vh1.sock" -- "${gen[@]}" --rate 400000 --duration 2 --rx-time 300 \
+			--wait-link 10 >/dev/null || return 1
+	fi
 	bench_zl_trial "$dir" "$size" 0 "$secs" "zl-$tag-t0" || return 1
 	# A disturbed unpaced trial would cap the whole search low: once more.
 	[ "$zl_clean" = 1 ] || bench_zl_trial "$dir" "$size" 0 "$secs" "zl-$tag-t0b" || return 1

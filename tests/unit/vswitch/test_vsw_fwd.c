@@ -1014,6 +1014,14 @@ test_bulk_path_untagged(void **state)
 	bulk_path(true);
 }
 
+
+/* Move the PMD's clock on by @ticks 256ths of the pair cache's refresh
+ * period: 256 step every bucket's generation once. */
+static void
+pair_period(unsigned int ticks)
+{
+	pmd.now_tsc += (uint64_t)ticks << pmd.pair_tick_shift;
+}
 /*
  * One burst from port 1, source 0x80, to destinations 0x10.. 0x10 + n - 1
  * (VLAN 10, untagged on access ports); the frames queued on ports 2 and 3
@@ -1121,9 +1129,10 @@ test_pair_cache(void **state)
 	/* All but the deleted one, which is not cached. */
 	assert_int_equal(pmd.pmd.pair_hits, h0 + VSW_BURST - 1);
 
-	/* 200 s later: the first burst of that second looks 0x80 up again,
-	 * which refreshes it, so aging at 400 s (limit 300) keeps it. */
+	/* 200 s later, a refresh period on: the first burst looks 0x80 up
+	 * again, which refreshes it, so aging at 400 s (limit 300) keeps it. */
 	pmd.now = T0 + 200;
+	pair_period(256);
 	h0 = pmd.pmd.pair_hits;
 	pair_burst(VSW_BURST, &to2, &to3);
 	assert_int_equal(pmd.pmd.pair_hits, h0);
@@ -1221,9 +1230,10 @@ test_pair_conversation(void **state)
 
 	for (r = 0; r < 2; r++) {
 		if (r == 1) {
-			/* 200 s later: a new epoch, in which each direction
+			/* 200 s later, a refresh period on: each direction
 			 * misses once more and refreshes its sources. */
 			pmd.now = T0 + 200;
+			pair_period(256);
 		}
 		for (side = 0; side < 2; side++) {
 			uint16_t in = (uint16_t)(1 + side), out = (uint16_t)(2 - side);
@@ -1256,6 +1266,23 @@ test_pair_conversation(void **state)
 		m = conv_mac(i, 1);
 		assert_int_equal(vsw_fdb_lookup(fdb, &m, 10), 2);
 	}
+
+	/* Half a refresh period on, the buckets whose phase it crossed have
+	 * stepped (their conversations miss once) and the others still hit:
+	 * the refreshes spread over the period. At its end every
+	 * conversation has missed once, and only once. */
+	pair_period(128);
+	h0 = pmd.pmd.pair_hits;
+	m0 = pmd.pmd.pair_misses;
+	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+	assert_true(pmd.pmd.pair_misses > m0);
+	assert_true(pmd.pmd.pair_hits > h0);
+	pair_period(127);
+	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+	pair_period(1);
+	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_misses, m0 + VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_hits, h0 + 2 * VSW_BURST);
 
 	/* A_i move to port 255, and B_i's frames cache their conversations
 	 * before A_i's own frames come: those never hit, in any burst, and
