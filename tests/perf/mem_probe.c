@@ -30,6 +30,8 @@
 #include <sys/mman.h>
 #include <x86intrin.h>
 
+#include "perf_args.h"
+
 #define LINE 64
 #define MAX_KIB (1024u * 1024u)	/* 1 GiB */
 #define MAX_READS 100000000u
@@ -44,20 +46,6 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: edgeplane-mem-probe [--from-kib N] [--to-kib N] [--step-kib N]\n"
 		   "                           [--reads N] [--huge] [--json]\n");
-}
-
-static int
-parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v < min || v > max)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
 }
 
 static int

@@ -60,6 +60,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "perf_args.h"
 #include "vsw.h"
 
 #define BR 0
@@ -94,20 +95,6 @@ usage(FILE *f)
 	fprintf(f, "usage: edgeplane-pipe-bench [--path l2|normal|rules] [--flows N] [--bursts N]\n"
 		   "                            [--burst B] [--reps K] [--emc-insert-inv-prob N] [--emc-min-subtables N]\n"
 		   "                            [--masks M] [--no-pair-cache] [--huge] [--json]\n");
-}
-
-static int
-parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
 }
 
 static int
