@@ -704,10 +704,10 @@ pair_find(const struct vsw_pair_bucket *b, uint32_t tag, const uint64_t k[2], un
 #define VSW_PAIR_EVICT_INV_PROB 8
 
 /*
- * Keep in @b (of tag @tag now) that a frame of conversation @k from its side @s came in on
- * @in_port, where the FDB knew its source, and that the FDB knew its
- * destination on @out: in the conversation's way, else a free one, else now
- * and then a random one.
+ * Keep in @b (of tag @tag now) that a frame of conversation @k from its
+ * side @s came in on @in_port, where the FDB knew its source, and that the
+ * FDB knew its destination on @out: in the conversation's way, else a free
+ * one, else now and then a random one.
  */
 static void
 pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t tag, const uint64_t k[2],
@@ -748,11 +748,12 @@ pair_insert(struct vsw_pmd *pmd, struct vsw_pair_bucket *b, uint32_t tag, const 
 
 /*
  * l2_forward()'s decision for frames of egress TCI @tci (their VLAN and
- * priority bits: the VLAN is its low 12 bits) going to port @out, which input_l2_bulk() takes once for a run of cached pairs:
- * a frame of the run at most @max_l3 bytes past its Ethernet header whose
- * TCI on the wire is @out_tci leaves unchanged on @out; any other frame (and
- * every frame when the port would drop, flood or re-tag it: @max_l3 is then
- * 0 and @out_tci impossible) goes through l2_forward().
+ * priority bits: the VLAN is its low 12 bits) going to port @out, which
+ * input_l2_bulk() takes once for a run of cached pairs: a frame of the run
+ * at most @max_l3 bytes past its Ethernet header whose TCI on the wire is
+ * @out_tci leaves unchanged on @out; any other frame (and every frame when
+ * the port would drop, flood or re-tag it: @max_l3 is then 0 and @out_tci
+ * impossible) goes through l2_forward().
  */
 struct bulk_egress {
 	uint16_t out;
@@ -964,8 +965,9 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			/* Both ends known, the source here: a pair to keep. */
 			if (epoch != 0 && (res.src_here >> sidx[i] & 1) &&
 			    out[idx[i]] != VSW_PORT_NONE)
-				pair_insert(pmd, pb[i], PAIR_TAG(i), (const uint64_t[2]){ klo[i], khi[i] },
-					    side[i], in_port, out[idx[i]]);
+				pair_insert(pmd, pb[i], PAIR_TAG(i),
+					    (const uint64_t[2]){ klo[i], khi[i] }, side[i], in_port,
+					    out[idx[i]]);
 			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], out[idx[i]], NULL);
 		}
 	}
