@@ -204,13 +204,15 @@ vsw_pair_tags(uint32_t etag, uint32_t tick, uint32_t *base, uint32_t *from)
  * The tag that bucket @b (an index) must carry to hold ways now: the
  * epoch's, and the bucket's own generation, which steps once a refresh
  * period, at the bucket's phase of it (@base and @from: vsw_pair_tags()).
- * The generation is 7 bits and the step is added, never carried into the
- * epoch's bits. A bucket of another tag is empty.
+ * The generation is 7 bits: a step from 127 wraps to 0 (bit 7 of @base is
+ * clear, so the step never reaches the epoch's bits), and a bucket's
+ * generation steps at its own phase then too, not with the period's count.
+ * A bucket of another tag is empty.
  */
 static inline uint32_t
 vsw_pair_tag(uint32_t base, uint32_t from, uint32_t b)
 {
-	return base + (b / VSW_PAIR_PHASE_BUCKETS >= from);
+	return (base + (b / VSW_PAIR_PHASE_BUCKETS >= from)) & ~UINT32_C(0x80);
 }
 _Static_assert(sizeof(struct vsw_pair_bucket) == RTE_CACHE_LINE_SIZE, "a bucket is one line");
 

@@ -569,6 +569,7 @@ bench_zl_search() {
 		EP_PEER_VDEV_EXTRA=${BENCH_RING_EXTRA:-} ep_peer "zl-$tag-learn" "$dir/vh0.sock" \
 			"$dir/vh1.sock" -- "${gen[@]}" --rate 400000 --duration 2 --rx-time 300 \
 			--wait-link 10 >/dev/null || return 1
+		sleep 0.5
 	fi
 	bench_zl_trial "$dir" "$size" 0 "$secs" "zl-$tag-t0" || return 1
 	# A disturbed unpaced trial would cap the whole search low: once more.

@@ -1283,6 +1283,21 @@ test_pair_conversation(void **state)
 	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
 	assert_int_equal(pmd.pmd.pair_misses, m0 + VSW_BURST);
 	assert_int_equal(pmd.pmd.pair_hits, h0 + 2 * VSW_BURST);
+	/* The same across the wrap of the 7-bit generation (period 127 to
+	 * 128): the buckets whose phase came in period 127 do not step again
+	 * at the start of period 128. */
+	pmd.now_tsc = (uint64_t)(127 * 256 + 128) << pmd.pair_tick_shift;
+	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+	h0 = pmd.pmd.pair_hits;
+	m0 = pmd.pmd.pair_misses;
+	pair_period(128);
+	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+	assert_true(pmd.pmd.pair_misses > m0);
+	assert_true(pmd.pmd.pair_hits > h0);
+	pair_period(128);
+	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_misses, m0 + VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_hits, h0 + VSW_BURST);
 
 	/* A_i move to port 255, and B_i's frames cache their conversations
 	 * before A_i's own frames come: those never hit, in any burst, and
