@@ -24,10 +24,8 @@ _Static_assert((VSW_PAIR_BUCKETS & (VSW_PAIR_BUCKETS - 1)) == 0, "pair buckets: 
 static uint8_t
 pair_tick_shift(uint64_t hz)
 {
-	unsigned int k = 0;
+	uint32_t k = hz > 1 ? rte_fls_u64(hz) - 1 : 0;	/* floor(log2(hz)) */
 
-	while (k < 63 && (UINT64_C(2) << k) <= hz)
-		k++;
 	return (uint8_t)(k > 8 ? k - 8 : 0);
 }
 

@@ -178,6 +178,7 @@ struct vsw_pair_bucket {
 	uint32_t epoch;			/* its tag (vsw_pair_tag()) */
 } __rte_cache_aligned;
 
+_Static_assert(sizeof(struct vsw_pair_bucket) == RTE_CACHE_LINE_SIZE, "a bucket is one line");
 _Static_assert(VSW_MAX_PORTS <= 256, "a pair way's ports are 8 bits");
 
 /* Epochs of the pair cache: 24 bits, above a bucket's generation (8 bits). */
@@ -189,7 +190,8 @@ _Static_assert(VSW_PAIR_BUCKETS % 256 == 0, "pair buckets: whole phases");
 /*
  * What a burst needs to tag buckets (vsw_pair_tag()): at refresh tick @tick
  * (struct vsw_pmd, pair_tick_shift), in the epoch whose tag is @etag (the
- * epoch << 8: 0 when the cache is off), the tag of a bucket whose phase of
+ * epoch << 8; with the cache off a burst takes base 0 and from 256 instead,
+ * so that every tag is 0), the tag of a bucket whose phase of
  * the period has not come yet in this one (*@base: the epoch, and the
  * period's count modulo 128), and the first phase that has (*@from).
  */
@@ -214,6 +216,5 @@ vsw_pair_tag(uint32_t base, uint32_t from, uint32_t b)
 {
 	return (base + (b / VSW_PAIR_PHASE_BUCKETS >= from)) & ~UINT32_C(0x80);
 }
-_Static_assert(sizeof(struct vsw_pair_bucket) == RTE_CACHE_LINE_SIZE, "a bucket is one line");
 
 #endif /* VSW_PRIV_H */

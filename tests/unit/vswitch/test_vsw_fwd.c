@@ -1014,7 +1014,6 @@ test_bulk_path_untagged(void **state)
 	bulk_path(true);
 }
 
-
 /* Move the PMD's clock on by @ticks 256ths of the pair cache's refresh
  * period: 256 step every bucket's generation once. */
 static void
@@ -1022,6 +1021,7 @@ pair_period(unsigned int ticks)
 {
 	pmd.now_tsc += (uint64_t)ticks << pmd.pair_tick_shift;
 }
+
 /*
  * One burst from port 1, source 0x80, to destinations 0x10.. 0x10 + n - 1
  * (VLAN 10, untagged on access ports); the frames queued on ports 2 and 3
@@ -1201,9 +1201,32 @@ conv_burst(int side, uint16_t in_port, uint16_t want)
 }
 
 /*
+ * From a burst of side 0 that cached all its conversations: half a refresh
+ * period on, the buckets whose phase it crossed have stepped (their
+ * conversations miss once) and the others still hit; at the period's end
+ * every conversation has missed once, and only once.
+ */
+static void
+pair_spread(void)
+{
+	uint64_t h0 = pmd.pmd.pair_hits, m0 = pmd.pmd.pair_misses;
+
+	pair_period(128);
+	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+	assert_true(pmd.pmd.pair_misses > m0);
+	assert_true(pmd.pmd.pair_hits > h0);
+	pair_period(127);
+	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+	pair_period(1);
+	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_misses, m0 + VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_hits, h0 + 2 * VSW_BURST);
+}
+
+/*
  * The MAC-pair cache holds a conversation in one way for both directions,
  * but each direction's frames hit only after one of them looked its own
- * source up in this epoch (second), so a source that is only ever answered
+ * source up in this epoch and refresh period, so a source only answered
  * for from the other direction's entry still refreshes against aging; and
  * a frame from port 255 (the cache's "not seen" mark) never uses it.
  */
@@ -1267,37 +1290,14 @@ test_pair_conversation(void **state)
 		assert_int_equal(vsw_fdb_lookup(fdb, &m, 10), 2);
 	}
 
-	/* Half a refresh period on, the buckets whose phase it crossed have
-	 * stepped (their conversations miss once) and the others still hit:
-	 * the refreshes spread over the period. At its end every
-	 * conversation has missed once, and only once. */
-	pair_period(128);
-	h0 = pmd.pmd.pair_hits;
-	m0 = pmd.pmd.pair_misses;
-	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
-	assert_true(pmd.pmd.pair_misses > m0);
-	assert_true(pmd.pmd.pair_hits > h0);
-	pair_period(127);
-	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
-	pair_period(1);
-	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
-	assert_int_equal(pmd.pmd.pair_misses, m0 + VSW_BURST);
-	assert_int_equal(pmd.pmd.pair_hits, h0 + 2 * VSW_BURST);
+	/* The refreshes spread over the period. */
+	pair_spread();
 	/* The same across the wrap of the 7-bit generation (period 127 to
 	 * 128): the buckets whose phase came in period 127 do not step again
 	 * at the start of period 128. */
 	pmd.now_tsc = (uint64_t)(127 * 256 + 128) << pmd.pair_tick_shift;
 	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
-	h0 = pmd.pmd.pair_hits;
-	m0 = pmd.pmd.pair_misses;
-	pair_period(128);
-	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
-	assert_true(pmd.pmd.pair_misses > m0);
-	assert_true(pmd.pmd.pair_hits > h0);
-	pair_period(128);
-	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
-	assert_int_equal(pmd.pmd.pair_misses, m0 + VSW_BURST);
-	assert_int_equal(pmd.pmd.pair_hits, h0 + VSW_BURST);
+	pair_spread();
 
 	/* A_i move to port 255, and B_i's frames cache their conversations
 	 * before A_i's own frames come: those never hit, in any burst, and
