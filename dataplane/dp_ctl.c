@@ -331,6 +331,7 @@ build_snapshot(void)
 		s->vsw.bridges[i].flows = br->flows;
 		s->vsw.bridges[i].meters = br->meters;
 		s->vsw.bridges[i].n_meters = br->n_meters;
+		s->vsw.bridges[i].aging = br->cfg.aging;
 		memcpy(s->vsw.bridges[i].mirrors, br->mirrors, sizeof(br->mirrors));
 	}
 	for (i = 0; i < VSW_MAX_PORTS; i++) {
@@ -447,6 +448,7 @@ dp_bridge_set(const struct dp_bridge_cfg *cfg, char *err, size_t errlen)
 	struct dp_bridge *br = find_bridge(cfg->name);
 	struct vsw_fdb *fdb, *old;
 	char fdb_name[64];
+	uint32_t aging;
 	int ret;
 
 	if (br == NULL) {
@@ -457,9 +459,16 @@ dp_bridge_set(const struct dp_bridge_cfg *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "fdb_size %u out of range 16..%u", cfg->fdb_size, 1u << 20);
 		return -EINVAL;
 	}
+	aging = br->cfg.aging;
 	if (cfg->fdb_size == br->cfg.fdb_size) {
+		if (cfg->aging == aging)
+			return 0;
+		/* The PMDs' pair caches refresh within the aging time. */
 		br->cfg.aging = cfg->aging;
-		return 0;
+		ret = dp_publish(err, errlen);
+		if (ret != 0)
+			br->cfg.aging = aging;
+		return ret;
 	}
 	snprintf(fdb_name, sizeof(fdb_name), "%u_%" PRIu64, br->idx, ++dp.generation + br->seq);
 	fdb = vsw_fdb_create(fdb_name, cfg->fdb_size, (int)rte_socket_id());
@@ -469,9 +478,11 @@ dp_bridge_set(const struct dp_bridge_cfg *cfg, char *err, size_t errlen)
 	}
 	old = br->fdb;
 	br->fdb = fdb;
+	br->cfg.aging = cfg->aging;
 	ret = dp_publish(err, errlen);
 	if (ret != 0) {
 		br->fdb = old;
+		br->cfg.aging = aging;
 		vsw_fdb_free(fdb);
 		return ret;
 	}

@@ -607,7 +607,8 @@ pmd_rand(struct vsw_pmd *pmd)
 /*
  * The MAC-pair cache (vsw_priv.h). The PMD's epoch, checked once per burst:
  * a burst that sees another FDB change count or snapshot than the epoch was
- * begun for begins a new one, in which every bucket is empty.
+ * begun for begins a new one, in which every bucket is empty; a new
+ * snapshot also sets the refresh period from its bridges' aging.
  */
 static inline uint32_t
 pair_epoch(struct vsw_pmd *pmd, const struct vsw_snapshot *snap)
@@ -616,6 +617,9 @@ pair_epoch(struct vsw_pmd *pmd, const struct vsw_snapshot *snap)
 
 	if (unlikely(changes != pmd->pair_changes || snap->generation != pmd->pair_snap)) {
 		pmd->pair_changes = changes;
+		/* A new tick is safe now: no bucket has the new epoch. */
+		if (snap->generation != pmd->pair_snap)
+			pmd->pair_tick_shift = vsw_pair_tick_shift(rte_get_tsc_hz(), snap);
 		pmd->pair_snap = snap->generation;
 		if (unlikely(++pmd->pair_epoch == VSW_PAIR_EPOCHS)) {
 			/* After 2^24 epochs: old buckets could match again. */

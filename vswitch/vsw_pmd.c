@@ -19,13 +19,20 @@
 _Static_assert((VSW_EMC_ENTRIES & (VSW_EMC_ENTRIES - 1)) == 0, "EMC size is a power of two");
 _Static_assert((VSW_PAIR_BUCKETS & (VSW_PAIR_BUCKETS - 1)) == 0, "pair buckets: a power of two");
 
-/* The pair cache's tick for a TSC of @hz: 256 ticks a refresh period of
- * 2^k cycles, the largest power of two not above a second of them. */
-static uint8_t
-pair_tick_shift(uint64_t hz)
+uint8_t
+vsw_pair_tick_shift(uint64_t hz, const struct vsw_snapshot *snap)
 {
-	uint32_t k = hz > 1 ? rte_fls_u64(hz) - 1 : 0;	/* floor(log2(hz)) */
+	/* The period's bound in quarter seconds: aging / 4 s is aging
+	 * seconds' worth of them, at most VSW_PAIR_REFRESH_MAX_S. */
+	uint64_t quarters = 4 * VSW_PAIR_REFRESH_MAX_S, bound;
+	uint32_t k;
+	uint16_t i;
 
+	for (i = 0; snap != NULL && i < VSW_MAX_BRIDGES; i++)
+		if (snap->bridges[i].in_use && snap->bridges[i].aging != 0)
+			quarters = RTE_MIN(quarters, (uint64_t)snap->bridges[i].aging);
+	bound = hz * quarters / 4;
+	k = bound > 1 ? rte_fls_u64(bound) - 1 : 0;	/* floor(log2(bound)) */
 	return (uint8_t)(k > 8 ? k - 8 : 0);
 }
 
@@ -62,7 +69,7 @@ vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool)
 	vsw_pmd_set_emc_insert_inv_prob(pmd, VSW_EMC_INSERT_INV_PROB_DEFAULT);
 	/* No bucket has this epoch: the first burst begins another. */
 	pmd->pair_epoch = 1;
-	pmd->pair_tick_shift = pair_tick_shift(rte_get_tsc_hz());
+	pmd->pair_tick_shift = vsw_pair_tick_shift(rte_get_tsc_hz(), NULL);
 	pmd->pair_changes = UINT64_MAX;
 	pmd->emc = zalloc("vsw_emc", sizeof(*pmd->emc), socket);
 	pmd->flow_ctr = zalloc("vsw_flow_ctr", ctr_size, socket);

@@ -156,12 +156,14 @@ vsw_emc_hash(const struct vsw_flow_key *key)
  * it must have now: the PMD's epoch (struct vsw_pmd, pair_epoch), which
  * changes with every FDB change that can alter an answer
  * (vsw_fdb_changes()) and every new snapshot, and the bucket's generation,
- * which steps once a refresh period (half a second to a second), so that
- * each source still refreshes its FDB entry about once a second, and ages
- * when it stops. Each bucket steps at its own phase of the period, so that
+ * which steps once a refresh period (a power of two of TSC cycles within a
+ * quarter of the shortest aging of the bridges and at most
+ * VSW_PAIR_REFRESH_MAX_S seconds: vsw_pair_tick_shift()), so that each
+ * source still refreshes its FDB entry once a period, and ages when it
+ * stops. Each bucket steps at its own phase of the period, so that
  * the refreshes spread over it instead of every conversation missing in
  * the same burst (at 100,000 MACs, 100,000 FDB lookups at once, once a
- * second). A bucket of another tag is empty; nothing is invalidated one
+ * period). A bucket of another tag is empty; nothing is invalidated one
  * entry at a time. A bucket untouched for a multiple of 128 periods looks
  * current again: its sources then skip one refresh, which only delays
  * their aging by a period.

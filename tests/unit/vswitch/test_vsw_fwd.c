@@ -1336,6 +1336,88 @@ test_pair_conversation(void **state)
 	assert_int_equal(all_drops(), 0);
 }
 
+/* The pair cache's refresh period, in TSC cycles, that a burst of the
+ * current snapshot (a new one) takes. */
+static uint64_t
+pair_period_cycles(void)
+{
+	snap.generation++;
+	assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+	assert_int_equal(pmd.pair_tick_shift, vsw_pair_tick_shift(rte_get_tsc_hz(), &snap));
+	return (uint64_t)256 << pmd.pair_tick_shift;
+}
+
+/*
+ * The pair cache refreshes its sources within a quarter of the shortest
+ * aging of the snapshot's bridges, at most every VSW_PAIR_REFRESH_MAX_S
+ * seconds: with aging 1 s, conversations that go on for seconds, answered
+ * from the cache, are never aged, and age once they stop.
+ */
+static void
+test_pair_refresh_aging(void **state)
+{
+	uint64_t hz = rte_get_tsc_hz(), tsc0, t, h0, m0, p;
+	struct vsw_fdb_stats st;
+	struct rte_ether_addr m;
+	unsigned int i;
+	int side;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_ACCESS, 10);
+	add_port(2, BR, VSW_VLAN_ACCESS, 10);
+	for (i = 0; i < VSW_BURST; i++) {
+		for (side = 0; side < 2; side++) {
+			m = conv_mac(i, side);
+			input1((uint16_t)(1 + side), frame(&bcast, &m, -1, 46));
+			flush_tx();
+		}
+	}
+	vsw_fdb_run(fdb, T0, 1);
+
+	/* No bridge ages, or aging 300 s: the longest period. */
+	assert_int_equal(vsw_pair_tick_shift(hz, NULL), vsw_pair_tick_shift(hz, &snap));
+	p = pair_period_cycles();
+	assert_true(p <= VSW_PAIR_REFRESH_MAX_S * hz && 2 * p > VSW_PAIR_REFRESH_MAX_S * hz);
+	snap.bridges[BR].aging = 300;
+	assert_int_equal(pair_period_cycles(), p);
+	/* A bridge not in use does not count. */
+	snap.bridges[BR + 1].aging = 1;
+	assert_int_equal(pair_period_cycles(), p);
+	/* Aging 8 s: 2 s at most. */
+	snap.bridges[BR].aging = 8;
+	p = pair_period_cycles();
+	assert_true(p <= 2 * hz && 2 * p > 2 * hz);
+	/* Aging 1 s: a quarter of a second at most. */
+	snap.bridges[BR].aging = 1;
+	p = pair_period_cycles();
+	assert_true(4 * p <= hz && 8 * p > hz);
+
+	/* Six seconds of both directions, 16 bursts each a second, the FDB
+	 * aged (1 s) after each: every frame forwarded, most answered by the
+	 * cache, and no source aged. */
+	tsc0 = pmd.now_tsc;
+	h0 = pmd.pmd.pair_hits;
+	m0 = pmd.pmd.pair_misses;
+	for (t = 0; t <= 6 * hz; t += hz / 16) {
+		pmd.now_tsc = tsc0 + t;
+		pmd.now = T0 + (uint32_t)(t / hz);
+		assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
+		assert_int_equal(conv_burst(1, 2, 1), VSW_BURST);
+		vsw_fdb_run(fdb, pmd.now, 1);
+	}
+	assert_true(pmd.pmd.pair_hits - h0 > 2 * (pmd.pmd.pair_misses - m0));
+	vsw_fdb_get_stats(fdb, &st);
+	assert_int_equal(st.aged, 0);
+	assert_int_equal(st.n_entries, 2 * VSW_BURST);
+
+	/* Silent for two seconds: all aged. */
+	vsw_fdb_run(fdb, pmd.now + 2, 1);
+	vsw_fdb_get_stats(fdb, &st);
+	assert_int_equal(st.aged, 2 * VSW_BURST);
+	assert_int_equal(st.n_entries, 0);
+	assert_int_equal(all_drops(), 0);
+}
+
 static void
 test_batch_limits(void **state)
 {
@@ -1466,6 +1548,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bulk_path_untagged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_conversation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pair_refresh_aging, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memo_batch_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_ring_full, setup, teardown),
