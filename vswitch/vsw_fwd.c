@@ -463,6 +463,7 @@ struct l2_frame {
 	uint32_t l3_size;	/* the frame past its Ethernet header */
 	uint16_t vlan;		/* its VLAN in the bridge */
 	uint16_t tci;		/* the tag it would leave with: vlan and its PCP/DEI */
+	uint32_t wire;		/* the tag it came with: wire_tci() */
 };
 
 /* The most bytes past its Ethernet header a frame may have on @pi. */
@@ -501,12 +502,14 @@ l2_parse(const struct vsw_port_info *in_pi, const struct rte_mbuf *m, struct l2_
 		return VSW_DROP_MALFORMED;
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	f->hdr_size = HDR_SIZE_ETH;
+	f->wire = TCI_NONE;
 	if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
 		if (unlikely(rte_pktmbuf_data_len(m) < HDR_SIZE_ETH + HDR_SIZE_VLAN))
 			return VSW_DROP_MALFORMED;
 		tci = rte_be_to_cpu_16(((const struct rte_vlan_hdr *)(eh + 1))->vlan_tci);
 		vid = tci & VID_MASK;	/* VID 0: priority tag, counts as untagged */
 		f->hdr_size += HDR_SIZE_VLAN;
+		f->wire = tci;
 	}
 	if (unlikely(!ingress_vlan(in_pi, vid, &f->vlan)))
 		return VSW_DROP_VLAN_VIOLATION;
@@ -657,16 +660,14 @@ pair_key(uint64_t w0, uint64_t w1, uint16_t vlan, uint64_t k[2])
 }
 
 /*
- * The bucket of the conversation @k, the same for both directions. A
+ * The bucket index of the conversation @k, the same for both directions. A
  * product, not only CRC: CRC is linear, and the two addresses of a mix
  * often differ in the same bits, which would cancel out.
  */
-static inline struct vsw_pair_bucket *
-pair_bucket(struct vsw_pair_bucket *table, uint32_t mask, const uint64_t k[2])
+static inline uint32_t
+pair_bucket(uint32_t mask, const uint64_t k[2])
 {
-	uint32_t h = vsw_crc_8byte(k[0] * 0x9e3779b97f4a7c15ull ^ k[1], VSW_EMC_SEED);
-
-	return &table[h & mask];
+	return vsw_crc_8byte(k[0] * 0x9e3779b97f4a7c15ull ^ k[1], VSW_EMC_SEED) & mask;
 }
 
 /* The one bucket of every conversation while the cache is off (the burst's
@@ -804,7 +805,7 @@ bulk_hit(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id, u
 	/* The same tag is the same VLAN (l2_sizes()). */
 	if (out != eg->out || f->tci != eg->tci)
 		bulk_egress(pmd, snap, br_id, in_port, out, f, eg);
-	if (likely(f->l3_size <= eg->max_l3 && wire_tci(m) == eg->out_tci &&
+	if (likely(f->l3_size <= eg->max_l3 && f->wire == eg->out_tci &&
 		   tx_try_batch(pmd, eg->batch, out, m)))
 		return 1;
 	l2_forward(pmd, snap, br_id, in_port, m, f, out, NULL);
@@ -838,6 +839,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	const struct vsw_port_info *in_pi = &snap->ports[in_port];
 	struct vsw_fdb_key src[VSW_BURST], dst[VSW_BURST];
 	struct vsw_pair_bucket *pb[VSW_BURST];
+	uint32_t ptag[VSW_BURST];	/* the tag pb[i] must have now */
 	struct vsw_fdb_bulk_result res = { 0, 0, 0 };
 	struct l2_frame f[VSW_BURST];
 	/* The conversation of each frame (pair_key()'s k[0] and k[1]): apart,
@@ -857,7 +859,8 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	struct bulk_egress eg = { .out = VSW_PORT_NONE };
 	uint64_t forwarded = 0;
 	struct vsw_pair_bucket *table = &pair_off;	/* the cache, or pair_off */
-	uint32_t epoch = 0, mask = 0, tbase = 0, tfrom = 256, max_l3;
+	struct vsw_pair_tags tags = VSW_PAIR_TAGS_OFF;
+	uint32_t epoch = 0, mask = 0, max_l3, b;
 	uint16_t i, vlan0 = 0, first = n;	/* first: the first frame left for the FDB */
 	bool untagged;
 
@@ -865,11 +868,9 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		epoch = pair_epoch(pmd, snap);
 		table = pmd->pair;
 		mask = VSW_PAIR_BUCKETS - 1;
-		vsw_pair_tags(epoch << 8, (uint32_t)(pmd->now_tsc >> pmd->pair_tick_shift), &tbase,
-			      &tfrom);
+		tags = vsw_pair_tags(epoch << 8, (uint32_t)(pmd->now_tsc >> pmd->pair_tick_shift));
 	}
 /* The tag frame i's bucket must have now. */
-#define PAIR_TAG(i) vsw_pair_tag(tbase, tfrom, (uint32_t)(pb[i] - table))
 	/* An untagged frame's VLAN on this port, decided once for the burst. */
 	untagged = ingress_vlan(in_pi, 0, &vlan0);
 	max_l3 = port_max_l3(in_pi);
@@ -884,6 +885,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			/* l2_parse() of an untagged frame, with the port's
 			 * verdict on untagged frames taken once. */
 			f[i].hdr_size = HDR_SIZE_ETH;
+			f[i].wire = TCI_NONE;
 			f[i].vlan = vlan0;
 			why[i] = (uint8_t)l2_sizes(&f[i], pkts[i], 0, max_l3);
 		} else {
@@ -908,7 +910,9 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		runs += ((w0 ^ last_w0) | (w1 ^ last_w1)) != 0;
 		last_w0 = w0;
 		last_w1 = w1;
-		pb[i] = pair_bucket(table, mask, k);
+		b = pair_bucket(mask, k);
+		pb[i] = &table[b];
+		ptag[i] = vsw_pair_tag(&tags, b);
 		rte_prefetch0(pb[i]);
 	}
 	/* The cache's answers: frames before the first that waits for the FDB
@@ -922,7 +926,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		k[0] = klo[i];
 		k[1] = khi[i];
 		if (idx[i] != BULK_GROUP) {
-			if ((pout[i] = pair_find(pb[i], PAIR_TAG(i), k, side[i], in_port)) !=
+			if ((pout[i] = pair_find(pb[i], ptag[i], k, side[i], in_port)) !=
 			    VSW_PORT_NONE) {
 				hits++;
 				if (first == n)
@@ -969,7 +973,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			/* Both ends known, the source here: a pair to keep. */
 			if (epoch != 0 && (res.src_here >> sidx[i] & 1) &&
 			    out[idx[i]] != VSW_PORT_NONE)
-				pair_insert(pmd, pb[i], PAIR_TAG(i),
+				pair_insert(pmd, pb[i], ptag[i],
 					    (const uint64_t[2]){ klo[i], khi[i] }, side[i], in_port,
 					    out[idx[i]]);
 			l2_forward(pmd, snap, br_id, in_port, pkts[i], &f[i], out[idx[i]], NULL);
@@ -977,7 +981,6 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	}
 	pmd->pmd.forwarded += forwarded;
 	return runs;
-#undef PAIR_TAG
 }
 
 /* ------------------------------------------------------------------------ */

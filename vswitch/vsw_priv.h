@@ -190,33 +190,50 @@ _Static_assert(VSW_MAX_PORTS <= 256, "a pair way's ports are 8 bits");
 _Static_assert(VSW_PAIR_BUCKETS % 256 == 0, "pair buckets: whole phases");
 
 /*
- * What a burst needs to tag buckets (vsw_pair_tag()): at refresh tick @tick
- * (struct vsw_pmd, pair_tick_shift), in the epoch whose tag is @etag (the
- * epoch << 8; with the cache off a burst takes base 0 and from 256 instead,
- * so that every tag is 0), the tag of a bucket whose phase of
- * the period has not come yet in this one (*@base: the epoch, and the
- * period's count modulo 128), and the first phase that has (*@from).
+ * What a burst needs to tag buckets (vsw_pair_tag()), taken once a burst:
+ * the tag of a bucket whose phase of the refresh period has not come yet
+ * in this period (the epoch's, and the period's count modulo 128), the tag
+ * of one whose phase has (the next count: its generation has stepped), and
+ * the first bucket of the phases that have come.
  */
-static inline void
-vsw_pair_tags(uint32_t etag, uint32_t tick, uint32_t *base, uint32_t *from)
+struct vsw_pair_tags {
+	uint32_t before;
+	uint32_t after;
+	uint32_t from;
+};
+
+/* The cache off: every tag 0, which is no bucket's (pair_off). */
+#define VSW_PAIR_TAGS_OFF ((struct vsw_pair_tags){ 0, 0, VSW_PAIR_BUCKETS })
+
+/*
+ * The tags at refresh tick @tick (struct vsw_pmd, pair_tick_shift) in the
+ * epoch whose tag is @etag (the epoch << 8). The generation is 7 bits: a
+ * step from 127 wraps to 0 (bit 7 is clear, so the step never reaches the
+ * epoch's bits), and a bucket's generation steps at its own phase then too,
+ * not with the period's count.
+ */
+static inline struct vsw_pair_tags
+vsw_pair_tags(uint32_t etag, uint32_t tick)
 {
-	*base = etag | ((tick >> 8) & 0x7f);
-	*from = 256 - (tick & 0xff);
+	uint32_t base = etag | ((tick >> 8) & 0x7f);
+
+	return (struct vsw_pair_tags){
+		.before = base,
+		.after = (base + 1) & ~UINT32_C(0x80),
+		.from = (256 - (tick & 0xff)) * VSW_PAIR_PHASE_BUCKETS,
+	};
 }
 
 /*
- * The tag that bucket @b (an index) must carry to hold ways now: the
- * epoch's, and the bucket's own generation, which steps once a refresh
- * period, at the bucket's phase of it (@base and @from: vsw_pair_tags()).
- * The generation is 7 bits: a step from 127 wraps to 0 (bit 7 of @base is
- * clear, so the step never reaches the epoch's bits), and a bucket's
- * generation steps at its own phase then too, not with the period's count.
- * A bucket of another tag is empty.
+ * The tag that bucket @b (an index) must carry to hold ways now (@t:
+ * vsw_pair_tags()): the epoch's, and the bucket's own generation, which
+ * steps once a refresh period, at the bucket's phase of it. A bucket of
+ * another tag is empty.
  */
 static inline uint32_t
-vsw_pair_tag(uint32_t base, uint32_t from, uint32_t b)
+vsw_pair_tag(const struct vsw_pair_tags *t, uint32_t b)
 {
-	return (base + (b / VSW_PAIR_PHASE_BUCKETS >= from)) & ~UINT32_C(0x80);
+	return b >= t->from ? t->after : t->before;
 }
 
 #endif /* VSW_PRIV_H */
