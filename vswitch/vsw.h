@@ -770,6 +770,9 @@ struct vsw_pmd {
 	 * by default; tests set 0 to reach the cache with any table). */
 	uint32_t emc_min_subtables;
 	uint32_t rand_state;		/**< xorshift32 state, never 0 */
+	/** Each input port's burst memo kept from its last burst
+	 * (VSW_MAX_PORTS, vsw_priv.h). */
+	struct vsw_port_memo *port_memo;
 	/** MAC-pair cache: VSW_PAIR_BUCKETS buckets, or NULL when
 	 * vsw_pmd_set_pair_cache() turned it off. */
 	struct vsw_pair_bucket *pair;

@@ -366,21 +366,14 @@ struct burst_memo {
 	struct rte_ether_addr dst;
 	uint16_t dst_vlan;	/* UINT16_MAX: none yet */
 	uint16_t out;		/* what dst/dst_vlan looked up to */
-	/* The last frame forwarded to one known port. Within a burst the
-	 * decision is a function of the Ethernet header (and the 802.1Q tag)
-	 * and the frame's length only: a frame with the same first hdr_len
-	 * bytes and at most max_len bytes goes the same way, with no parsing,
-	 * VLAN rules or lookups. */
-	uint64_t hdr[3];	/* bytes 0-7, 6-13 and (tagged) 10-17 */
-	uint32_t max_len;	/* longest frame that passes both MTUs */
-	uint32_t out_tci;	/* the encapsulation it leaves with */
-	uint16_t hdr_len;	/* 0: nothing memoized; else 14 or 18 */
-	uint16_t fast_out;
-	/* It left as it came (its TCI on the wire was out_tci): so does
-	 * every frame that hits, since the header bytes compared include
-	 * the 802.1Q tag or the EtherType where a tag would be. */
-	bool as_is;
+	/* The last frame forwarded to one known port (vsw_priv.h), from an
+	 * earlier burst of the port while still valid (vsw_input()). */
+	struct vsw_memo_fast fast;
 	uint16_t misses;	/* frames of the burst that missed the memo */
+	/* No source of the burst was lost to a full learn ring: the fast
+	 * decision may be kept for the port's next burst, whose first frame
+	 * then takes no FDB lookup (so it would not retry the learning). */
+	bool keep;
 };
 
 /* Does @m have the memoized frame's header, within its length bound? */
@@ -390,17 +383,17 @@ memo_hit(const struct burst_memo *memo, const struct rte_mbuf *m)
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint64_t w[3];
 
-	if (memo->hdr_len == 0 || rte_pktmbuf_data_len(m) < memo->hdr_len ||
-	    rte_pktmbuf_pkt_len(m) > memo->max_len)
+	if (memo->fast.hdr_len == 0 || rte_pktmbuf_data_len(m) < memo->fast.hdr_len ||
+	    rte_pktmbuf_pkt_len(m) > memo->fast.max_len)
 		return false;
 	memcpy(&w[0], p, 8);
 	memcpy(&w[1], p + 6, 8);
-	if (w[0] != memo->hdr[0] || w[1] != memo->hdr[1])
+	if (w[0] != memo->fast.hdr[0] || w[1] != memo->fast.hdr[1])
 		return false;
-	if (memo->hdr_len == HDR_SIZE_ETH)
+	if (memo->fast.hdr_len == HDR_SIZE_ETH)
 		return true;
 	memcpy(&w[2], p + 10, 8);
-	return w[2] == memo->hdr[2];
+	return w[2] == memo->fast.hdr[2];
 }
 
 static inline void
@@ -415,15 +408,15 @@ memo_set(struct burst_memo *memo, const struct rte_mbuf *m, uint32_t hdr_size,
 		max_len = hdr_size + in_pi->mtu;
 	if (out_pi->mtu != 0)
 		max_len = RTE_MIN(max_len, hdr_size + out_pi->mtu);
-	memcpy(&memo->hdr[0], p, 8);
-	memcpy(&memo->hdr[1], p + 6, 8);
+	memcpy(&memo->fast.hdr[0], p, 8);
+	memcpy(&memo->fast.hdr[1], p + 6, 8);
 	if (hdr_size > HDR_SIZE_ETH)
-		memcpy(&memo->hdr[2], p + 10, 8);
-	memo->hdr_len = (uint16_t)hdr_size;
-	memo->max_len = max_len;
-	memo->out_tci = out_tci;
-	memo->fast_out = out;
-	memo->as_is = wire_tci(m) == out_tci;
+		memcpy(&memo->fast.hdr[2], p + 10, 8);
+	memo->fast.hdr_len = (uint16_t)hdr_size;
+	memo->fast.max_len = max_len;
+	memo->fast.out_tci = out_tci;
+	memo->fast.out = out;
+	memo->fast.as_is = wire_tci(m) == out_tci;
 }
 
 /*
@@ -434,7 +427,7 @@ static inline bool
 memo_forward(struct vsw_pmd *pmd, const struct burst_memo *memo, struct rte_mbuf *m)
 {
 	/* A full batch: input_one() counts the drop. */
-	if (!memo->as_is || !memo_hit(memo, m) || !tx_try(pmd, memo->fast_out, m))
+	if (!memo->fast.as_is || !memo_hit(memo, m) || !tx_try(pmd, memo->fast.out, m))
 		return false;
 	pmd->pmd.forwarded++;
 	return true;
@@ -562,7 +555,7 @@ input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	struct l2_frame f;
 
 	if (memo_hit(memo, m)) {
-		forward_one(pmd, in_port, memo->fast_out, m, memo->out_tci);
+		forward_one(pmd, in_port, memo->fast.out, m, memo->fast.out_tci);
 		return;
 	}
 	memo->misses++;
@@ -574,10 +567,12 @@ input_one(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (f.vlan != memo->src_vlan || !rte_is_same_ether_addr(&eh->src_addr, &memo->src)) {
 		lr = vsw_fdb_learn_req(fdb, &eh->src_addr, f.vlan, in_port, pmd->now);
-		if (lr == VSW_LEARN_QUEUED)
+		if (lr == VSW_LEARN_QUEUED) {
 			pmd->pmd.learn_requests++;
-		else if (lr == VSW_LEARN_RING_FULL)
+		} else if (lr == VSW_LEARN_RING_FULL) {
 			pmd->pmd.learn_ring_full++;
+			memo->keep = false;
+		}
 		memo->src = eh->src_addr;
 		memo->src_vlan = f.vlan;
 	}
@@ -608,7 +603,8 @@ pmd_rand(struct vsw_pmd *pmd)
 }
 
 /*
- * The MAC-pair cache (vsw_priv.h). The PMD's epoch, checked once per burst:
+ * The MAC-pair cache and the port memos (vsw_priv.h). The PMD's epoch,
+ * checked once per burst:
  * a burst that sees another FDB change count or snapshot than the epoch was
  * begun for begins a new one, in which every bucket is empty; a new
  * snapshot also sets the refresh period from its bridges' aging.
@@ -625,8 +621,11 @@ pair_epoch(struct vsw_pmd *pmd, const struct vsw_snapshot *snap)
 			pmd->pair_tick_shift = vsw_pair_tick_shift(rte_get_tsc_hz(), snap);
 		pmd->pair_snap = snap->generation;
 		if (unlikely(++pmd->pair_epoch == VSW_PAIR_EPOCHS)) {
-			/* After 2^24 epochs: old buckets could match again. */
-			memset(pmd->pair, 0, sizeof(*pmd->pair) * VSW_PAIR_BUCKETS);
+			/* After 2^24 epochs: old buckets and port memos could
+			 * match again. */
+			if (pmd->pair != NULL)
+				memset(pmd->pair, 0, sizeof(*pmd->pair) * VSW_PAIR_BUCKETS);
+			memset(pmd->port_memo, 0, sizeof(*pmd->port_memo) * VSW_MAX_PORTS);
 			pmd->pair_epoch = 1;
 		}
 	}
@@ -865,7 +864,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	bool untagged;
 
 	if (pmd->pair != NULL && in_port != VSW_PAIR_UNSEEN) {
-		epoch = pair_epoch(pmd, snap);
+		epoch = pmd->pair_epoch;	/* vsw_input() took the burst's */
 		table = pmd->pair;
 		mask = VSW_PAIR_BUCKETS - 1;
 		tags = vsw_pair_tags(epoch << 8, (uint32_t)(pmd->now_tsc >> pmd->pair_tick_shift));
@@ -1721,10 +1720,12 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 {
 	const struct vsw_bridge_info *br;
 	const struct vsw_port_info *in_pi;
-	struct burst_memo memo = { .src_vlan = UINT16_MAX, .dst_vlan = UINT16_MAX };
+	struct burst_memo memo = { .src_vlan = UINT16_MAX, .dst_vlan = UINT16_MAX, .keep = true };
+	struct vsw_port_memo *pm;
 	struct vsw_port_counters *ctr;
 	struct flow_burst fb;
 	struct vsw_fdb *fdb;
+	uint32_t epoch, period;
 	uint16_t i, br_id;
 	uint64_t bytes = 0;
 
@@ -1778,20 +1779,34 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* The port's memo from its last burst, while it holds; none for a
+	 * port on the bulk path, which has no use for it. */
+	pm = &pmd->port_memo[in_port];
+	epoch = pair_epoch(pmd, snap);
+	period = (uint32_t)(pmd->now_tsc >> pmd->pair_tick_shift >> 8);
+	if (!pmd->l2_spread[in_port] && pm->epoch == epoch && pm->period == period)
+		memo.fast = pm->fast;
 	if (fb.table == NULL) {
 		l2_run(pmd, snap, br_id, in_port, pkts, n, fdb, &memo);
-		return;
+	} else {
+		fb.rules = vsw_flow_table_rule(fb.table, 0);
+		fb.n_rules = vsw_flow_table_size(fb.table);
+		if (vsw_flow_table_in_port_only(fb.table))
+			flow_run_port(pmd, &fb, pkts, n);
+		else
+			flow_run(pmd, &fb, pkts, n);
+		/* The frames whose rule was just NORMAL, in the order they
+		 * came. Frames of one flow have one rule, so they keep their
+		 * order; only frames of different flows may pass each other,
+		 * as in OVS's per-flow batches. */
+		if (fb.n_normal != 0)
+			l2_run(pmd, snap, br_id, in_port, fb.normal, fb.n_normal, fdb, &memo);
 	}
-	fb.rules = vsw_flow_table_rule(fb.table, 0);
-	fb.n_rules = vsw_flow_table_size(fb.table);
-	if (vsw_flow_table_in_port_only(fb.table))
-		flow_run_port(pmd, &fb, pkts, n);
-	else
-		flow_run(pmd, &fb, pkts, n);
-	/* The frames whose rule was just NORMAL, in the order they came.
-	 * Frames of one flow have one rule, so they keep their order; only
-	 * frames of different flows may pass each other, as in OVS's
-	 * per-flow batches. */
-	if (fb.n_normal != 0)
-		l2_run(pmd, snap, br_id, in_port, fb.normal, fb.n_normal, fdb, &memo);
+	if (unlikely(!memo.keep)) {
+		pm->fast.hdr_len = 0;
+	} else if (memo.fast.hdr_len != 0) {
+		pm->fast = memo.fast;
+		pm->epoch = epoch;
+		pm->period = period;
+	}
 }

@@ -73,7 +73,9 @@ vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool)
 	pmd->pair_changes = UINT64_MAX;
 	pmd->emc = zalloc("vsw_emc", sizeof(*pmd->emc), socket);
 	pmd->flow_ctr = zalloc("vsw_flow_ctr", ctr_size, socket);
-	if (pmd->emc == NULL || pmd->flow_ctr == NULL || vsw_pmd_set_pair_cache(pmd, true) != 0) {
+	pmd->port_memo = zalloc("vsw_port_memo", sizeof(*pmd->port_memo) * VSW_MAX_PORTS, socket);
+	if (pmd->emc == NULL || pmd->flow_ctr == NULL || pmd->port_memo == NULL ||
+	    vsw_pmd_set_pair_cache(pmd, true) != 0) {
 		vsw_pmd_free(pmd);
 		return -ENOMEM;
 	}
@@ -111,6 +113,8 @@ vsw_pmd_free(struct vsw_pmd *pmd)
 	rte_free(pmd->emc);
 	rte_free(pmd->flow_ctr);
 	rte_free(pmd->pair);
+	rte_free(pmd->port_memo);
+	pmd->port_memo = NULL;
 	pmd->emc = NULL;
 	pmd->flow_ctr = NULL;
 	pmd->pair = NULL;

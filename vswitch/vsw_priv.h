@@ -138,6 +138,41 @@ vsw_emc_hash(const struct vsw_flow_key *key)
 }
 
 /*
+ * The fast decision of the L2 path's burst memo (vsw_fwd.c, struct
+ * burst_memo): the last frame forwarded to one known port. It is a function
+ * of the Ethernet header (and the 802.1Q tag) and the frame's length only,
+ * for as long as the FDB's answers and the snapshot hold: a frame from the
+ * same input port with the same first hdr_len bytes and at most max_len
+ * bytes goes the same way, with no parsing, VLAN rules or lookups.
+ */
+struct vsw_memo_fast {
+	uint64_t hdr[3];	/* bytes 0-7, 6-13 and (tagged) 10-17 */
+	uint32_t max_len;	/* longest frame that passes both MTUs */
+	uint32_t out_tci;	/* the encapsulation it leaves with */
+	uint16_t hdr_len;	/* 0: nothing memoized; else 14 or 18 */
+	uint16_t out;		/* the port */
+	/* It left as it came (its TCI on the wire was out_tci): so does
+	 * every frame that hits, since the header bytes compared include
+	 * the 802.1Q tag or the EtherType where a tag would be. */
+	bool as_is;
+};
+
+/*
+ * An input port's fast decision kept from its last burst (struct vsw_pmd,
+ * port_memo), so that a burst of the flow before it starts with a hit
+ * instead of an FDB lookup and a learn of its first frame. Valid in the
+ * pair epoch it was taken in (no FDB change, no new snapshot: its port
+ * answers hold) and in the same refresh period of the pair cache, so that
+ * a source that only ever hits still refreshes its FDB entry once a
+ * period, as in the pair cache.
+ */
+struct vsw_port_memo {
+	struct vsw_memo_fast fast;
+	uint32_t epoch;		/* the PMD's pair epoch */
+	uint32_t period;	/* the refresh period's count */
+};
+
+/*
  * The MAC-pair cache of one PMD (allocated by vsw_pmd_init(), used by the
  * bulk L2 path of vsw_fwd.c): what the FDB answered for the two addresses of
  * a conversation, so that a frame of a known conversation reads one cache

@@ -821,6 +821,140 @@ test_burst_memo(void **state)
 	assert_int_equal(pmd.ctr[1].rx_packets, 8);
 }
 
+/* Move the PMD's clock on by @ticks 256ths of the pair cache's refresh
+ * period: 256 step every bucket's generation once. */
+static void
+pair_period(unsigned int ticks)
+{
+	pmd.now_tsc += (uint64_t)ticks << pmd.pair_tick_shift;
+}
+
+/* vsw_fdb_dump() callback: the age of the entry of the MAC in *@arg. */
+struct age_query {
+	struct rte_ether_addr mac;
+	int64_t age;
+};
+
+static int
+age_cb(const struct vsw_fdb_entry *e, void *arg)
+{
+	struct age_query *q = arg;
+
+	if (!rte_is_same_ether_addr(&e->mac, &q->mac))
+		return 0;
+	q->age = e->age;
+	return 1;
+}
+
+/* Seconds since the FDB last saw @mac at @now; -1: not in it. */
+static int64_t
+fdb_age(const struct rte_ether_addr *mac, uint32_t now)
+{
+	struct age_query q = { .mac = *mac, .age = -1 };
+
+	vsw_fdb_dump(fdb, now, age_cb, &q);
+	return q.age;
+}
+
+/* @n frames a -> b (VLAN 10, tagged, 46 bytes of payload) in on port 1. */
+static void
+memo_burst(const struct rte_ether_addr *a, const struct rte_ether_addr *b, uint16_t n)
+{
+	struct rte_mbuf *pkts[VSW_BURST];
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		pkts[i] = frame(b, a, 10, 46);
+	vsw_input(&pmd, &snap, 1, pkts, n);
+}
+
+/*
+ * A port's burst memo lasts from one burst to its next: the next burst's
+ * first frame takes no FDB lookup (its source is not refreshed again), but
+ * only within the pair cache's refresh period (a new one refreshes it), the
+ * FDB's answers (a move of the destination sends the next burst to its new
+ * port) and the snapshot (a smaller MTU drops it); and a burst whose source
+ * could not be learned (learn ring full) keeps no memo, so that the next
+ * burst asks again.
+ */
+static void
+test_port_memo(void **state)
+{
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb), s;
+	struct vsw_fdb *tiny;
+	uint64_t req;
+	unsigned int i;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_TRUNK, 0);
+	add_port(2, BR, VSW_VLAN_TRUNK, 0);
+	add_port(3, BR, VSW_VLAN_TRUNK, 0);
+	input1(1, frame(&bcast, &a, 10, 10));
+	input1(2, frame(&bcast, &b, 10, 10));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+
+	memo_burst(&a, &b, 4);
+	check_tx((const int[]){ 2, -1 }, (const int[]){ 4 });
+	flush_tx();
+	/* 5 s later, the same refresh period: the memo answers, a is not
+	 * refreshed. */
+	pmd.now = T0 + 5;
+	memo_burst(&a, &b, 4);
+	check_tx((const int[]){ 2, -1 }, (const int[]){ 4 });
+	flush_tx();
+	assert_int_equal(fdb_age(&a, T0 + 5), 5);
+	/* The next period: the first frame looks up again, a is refreshed. */
+	pair_period(256);
+	memo_burst(&a, &b, 4);
+	check_tx((const int[]){ 2, -1 }, (const int[]){ 4 });
+	flush_tx();
+	assert_int_equal(fdb_age(&a, T0 + 5), 0);
+
+	/* b moves to port 3: the next burst follows it. */
+	input1(3, frame(&bcast, &b, 10, 10));
+	vsw_fdb_run(fdb, T0 + 5, 300);
+	flush_tx();
+	memo_burst(&a, &b, 4);
+	check_tx((const int[]){ 3, -1 }, (const int[]){ 4 });
+	flush_tx();
+	/* A new snapshot with an MTU of 40 on port 3: dropped there, not sent. */
+	snap.ports[3].mtu = 40;
+	snap.generation++;
+	memo_burst(&a, &b, 4);
+	check_tx((const int[]){ -1 }, (const int[]){ 0 });
+	assert_int_equal(drops(3, VSW_DROP_OVERSIZE), 4);
+	snap.ports[3].mtu = 0;
+	snap.generation++;
+
+	/* A table whose learn ring (8) is full: source s's learning is lost;
+	 * its frames still go to b, and the next burst asks again. */
+	tiny = vsw_fdb_create("fwd-memo", 8, SOCKET_ID_ANY);
+	assert_non_null(tiny);
+	assert_int_equal(vsw_fdb_add_static(tiny, &b, 10, 3), 0);
+	vsw_fdb_free(fdb);
+	fdb = tiny;
+	snap.bridges[BR].fdb = tiny;
+	for (i = 0; i < 8; i++) {
+		s = vsw_test_mac((uint8_t)(0x40 + i));
+		input1(1, frame(&bcast, &s, 10, 10));
+	}
+	flush_tx();
+	s = vsw_test_mac(0x50);
+	req = pmd.pmd.learn_requests;
+	memo_burst(&s, &b, 2);
+	check_tx((const int[]){ 3, -1 }, (const int[]){ 2 });
+	flush_tx();
+	assert_int_equal(pmd.pmd.learn_requests, req);
+	assert_int_equal(pmd.pmd.learn_ring_full, 1);
+	assert_int_equal(vsw_fdb_run(tiny, T0 + 5, 300), 8);
+	memo_burst(&s, &b, 2);
+	check_tx((const int[]){ 3, -1 }, (const int[]){ 2 });
+	flush_tx();
+	assert_int_equal(pmd.pmd.learn_requests, req + 1);
+	assert_int_equal(all_drops(), 4);
+}
+
 /*
  * The burst of bulk_path(), frame @i: mostly unicast to the 24 learned
  * MACs (12 on trunk port 2 with MTU 100, 12 on access port 3 in VLAN 10),
@@ -1012,14 +1146,6 @@ test_bulk_path_untagged(void **state)
 {
 	(void)state;
 	bulk_path(true);
-}
-
-/* Move the PMD's clock on by @ticks 256ths of the pair cache's refresh
- * period: 256 step every bucket's generation once. */
-static void
-pair_period(unsigned int ticks)
-{
-	pmd.now_tsc += (uint64_t)ticks << pmd.pair_tick_shift;
 }
 
 /*
@@ -1544,6 +1670,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_memo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_memo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_path_untagged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_cache, setup, teardown),
