@@ -778,10 +778,11 @@ struct vsw_pmd {
 	struct vsw_pair_bucket *pair;
 	/** What the current pair epoch was begun for: vsw_fdb_changes() and
 	 * the snapshot's generation. A burst that sees another value begins a
-	 * new epoch, which empties every bucket at once. */
+	 * new epoch, which empties every bucket and every port memo at once
+	 * (vsw_input() takes it once a burst). */
 	uint64_t pair_changes;
 	uint64_t pair_snap;
-	/** 1 .. 2^24 - 1 (never 0: the epoch of no bucket). */
+	/** 1 .. 2^24 - 1 (never 0: the epoch of no bucket nor port memo). */
 	uint32_t pair_epoch;
 	/** now_tsc >> this counts 256ths of the pair cache's refresh period
 	 * (vsw_priv.h), a power of two of TSC cycles: vsw_pair_tick_shift()

@@ -1326,6 +1326,26 @@ conv_burst(int side, uint16_t in_port, uint16_t want)
 	return got;
 }
 
+/* Ports 1 and 2 (access, VLAN 10), and every A_i and B_i sent to the
+ * learn ring from its port (the caller runs the FDB). */
+static void
+conv_ports(void)
+{
+	struct rte_ether_addr m;
+	unsigned int i;
+	int side;
+
+	add_port(1, BR, VSW_VLAN_ACCESS, 10);
+	add_port(2, BR, VSW_VLAN_ACCESS, 10);
+	for (i = 0; i < VSW_BURST; i++) {
+		for (side = 0; side < 2; side++) {
+			m = conv_mac(i, side);
+			input1((uint16_t)(1 + side), frame(&bcast, &m, -1, 46));
+			flush_tx();
+		}
+	}
+}
+
 /*
  * From a burst of side 0 that cached all its conversations: half a refresh
  * period on, the buckets whose phase it crossed have stepped (their
@@ -1365,16 +1385,8 @@ test_pair_conversation(void **state)
 	int side;
 
 	(void)state;
-	add_port(1, BR, VSW_VLAN_ACCESS, 10);
-	add_port(2, BR, VSW_VLAN_ACCESS, 10);
+	conv_ports();
 	add_port(255, BR, VSW_VLAN_ACCESS, 10);
-	for (i = 0; i < VSW_BURST; i++) {
-		for (side = 0; side < 2; side++) {
-			m = conv_mac(i, side);
-			input1((uint16_t)(1 + side), frame(&bcast, &m, -1, 46));
-			flush_tx();
-		}
-	}
 	vsw_fdb_run(fdb, T0, 300);
 
 	for (r = 0; r < 2; r++) {
@@ -1484,20 +1496,9 @@ test_pair_refresh_aging(void **state)
 {
 	uint64_t hz = rte_get_tsc_hz(), tsc0, t, h0, m0, p;
 	struct vsw_fdb_stats st;
-	struct rte_ether_addr m;
-	unsigned int i;
-	int side;
 
 	(void)state;
-	add_port(1, BR, VSW_VLAN_ACCESS, 10);
-	add_port(2, BR, VSW_VLAN_ACCESS, 10);
-	for (i = 0; i < VSW_BURST; i++) {
-		for (side = 0; side < 2; side++) {
-			m = conv_mac(i, side);
-			input1((uint16_t)(1 + side), frame(&bcast, &m, -1, 46));
-			flush_tx();
-		}
-	}
+	conv_ports();
 	vsw_fdb_run(fdb, T0, 1);
 
 	/* No bridge ages, or aging 300 s: the longest period. */
