@@ -466,9 +466,16 @@ dp_bridge_set(const struct dp_bridge_cfg *cfg, char *err, size_t errlen)
 		/* The PMDs' pair caches refresh within the aging time. */
 		br->cfg.aging = cfg->aging;
 		ret = dp_publish(err, errlen);
-		if (ret != 0)
+		if (ret != 0) {
 			br->cfg.aging = aging;
-		return ret;
+			return ret;
+		}
+		/* Shorter: sources refreshed only within the old period
+		 * must not age before the new one refreshes them. */
+		if (cfg->aging != 0 && (aging == 0 || cfg->aging < aging))
+			vsw_fdb_cap_idle(br->fdb, __atomic_load_n(&dp.now, __ATOMIC_RELAXED),
+					 cfg->aging - 1);
+		return 0;
 	}
 	snprintf(fdb_name, sizeof(fdb_name), "%u_%" PRIu64, br->idx, ++dp.generation + br->seq);
 	fdb = vsw_fdb_create(fdb_name, cfg->fdb_size, (int)rte_socket_id());

@@ -269,6 +269,17 @@ uint64_t vsw_fdb_changes(void);
  */
 unsigned int vsw_fdb_run(struct vsw_fdb *fdb, uint32_t now, uint32_t aging);
 
+/**
+ * Control thread: make every dynamic entry not seen for more than @p max_idle
+ * seconds at @p now look seen @p max_idle seconds ago (a PMD's newer "last
+ * seen" is never lowered). For a shorter aging time: the PMDs' pair caches
+ * refreshed their sources within the old one's period (vsw_pair_tick_shift()),
+ * up to VSW_PAIR_REFRESH_MAX_S seconds, which the new time may be below;
+ * with @p max_idle the new aging time less a second, no active entry ages
+ * before its next refresh, and idle ones age at most a second late.
+ */
+void vsw_fdb_cap_idle(struct vsw_fdb *fdb, uint32_t now, uint32_t max_idle);
+
 /** Control thread: add or replace a static entry. 0, -ENOSPC or -EINVAL. */
 int vsw_fdb_add_static(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
 		       uint16_t port);

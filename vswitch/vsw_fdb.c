@@ -678,6 +678,24 @@ age_entries(struct vsw_fdb *fdb, uint32_t now, uint32_t aging)
 	}
 }
 
+void
+vsw_fdb_cap_idle(struct vsw_fdb *fdb, uint32_t now, uint32_t max_idle)
+{
+	uint32_t floor = now - max_idle, seen;
+	int32_t pos;
+
+	FOR_EACH_ENTRY(fdb, pos) {
+		if (entry_static(fdb, pos))
+			continue;
+		seen = __atomic_load_n(&fdb->last_seen[pos], __ATOMIC_RELAXED);
+		/* Only raised: a PMD may store a newer time meanwhile. */
+		while ((int32_t)(floor - seen) > 0 &&
+		       !__atomic_compare_exchange_n(&fdb->last_seen[pos], &seen, floor, false,
+						    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
+	}
+}
+
 unsigned int
 vsw_fdb_run(struct vsw_fdb *fdb, uint32_t now, uint32_t aging)
 {

@@ -71,6 +71,7 @@ vsw_pmd_init(struct vsw_pmd *pmd, struct rte_mempool *pool)
 	pmd->pair_epoch = 1;
 	pmd->pair_tick_shift = vsw_pair_tick_shift(rte_get_tsc_hz(), NULL);
 	pmd->pair_changes = UINT64_MAX;
+	pmd->pair_snap = UINT64_MAX;
 	pmd->emc = zalloc("vsw_emc", sizeof(*pmd->emc), socket);
 	pmd->flow_ctr = zalloc("vsw_flow_ctr", ctr_size, socket);
 	pmd->port_memo = zalloc("vsw_port_memo", sizeof(*pmd->port_memo) * VSW_MAX_PORTS, socket);

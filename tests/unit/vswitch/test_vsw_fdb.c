@@ -321,6 +321,56 @@ test_dump(void **state)
 	vsw_fdb_free(fdb);
 }
 
+/* The age that vsw_fdb_dump() at @now gives @mac (VLAN 1); -1: none. */
+static int64_t
+age_of(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint32_t now)
+{
+	struct dump_ctx d;
+	unsigned int i;
+
+	memset(&d, 0, sizeof(d));
+	vsw_fdb_dump(fdb, now, dump_cb, &d);
+	for (i = 0; i < d.n && i < RTE_DIM(d.e); i++)
+		if (rte_is_same_ether_addr(&d.e[i].mac, mac) && d.e[i].vlan == 1)
+			return d.e[i].age;
+	return -1;
+}
+
+/*
+ * vsw_fdb_cap_idle(), as for a shorter aging time: only dynamic entries
+ * idle longer than the cap are made younger, to the cap, and they age by
+ * the new time from there.
+ */
+static void
+test_cap_idle(void **state)
+{
+	struct vsw_fdb *fdb = mk("cap", 64);
+	struct rte_ether_addr a = vsw_test_mac(0xa), b = vsw_test_mac(0xb), c = vsw_test_mac(0xc);
+
+	(void)state;
+	vsw_fdb_learn(fdb, &a, 1, 1, T0);
+	vsw_fdb_learn(fdb, &b, 1, 2, T0);
+	vsw_fdb_run(fdb, T0, 300);
+	vsw_fdb_learn(fdb, &b, 1, 2, T0 + 9);	/* a refresh */
+	assert_int_equal(vsw_fdb_add_static(fdb, &c, 1, 3), 0);
+	assert_int_equal(age_of(fdb, &a, T0 + 10), 10);
+
+	vsw_fdb_cap_idle(fdb, T0 + 10, 2);
+	assert_int_equal(age_of(fdb, &a, T0 + 10), 2);
+	assert_int_equal(age_of(fdb, &b, T0 + 10), 1);	/* younger: kept */
+	assert_int_equal(age_of(fdb, &c, T0 + 10), 0);
+	vsw_fdb_run(fdb, T0 + 10, 3);
+	assert_int_equal(stats(fdb).aged, 0);
+	vsw_fdb_run(fdb, T0 + 12, 3);
+	assert_int_equal(vsw_fdb_lookup(fdb, &a, 1), VSW_PORT_NONE);
+	assert_int_equal(vsw_fdb_lookup(fdb, &b, 1), 2);
+	vsw_fdb_run(fdb, T0 + 13, 3);
+	assert_int_equal(vsw_fdb_lookup(fdb, &b, 1), VSW_PORT_NONE);
+	assert_int_equal(vsw_fdb_lookup(fdb, &c, 1), 3);
+	assert_int_equal(stats(fdb).aged, 2);
+	vsw_fdb_free(fdb);
+}
+
 static void
 test_ring_and_table_full(void **state)
 {
@@ -668,6 +718,7 @@ main(void)
 		cmocka_unit_test(test_static),
 		cmocka_unit_test(test_flush),
 		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_cap_idle),
 		cmocka_unit_test(test_ring_and_table_full),
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_run_bounded),

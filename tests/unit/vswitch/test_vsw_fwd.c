@@ -897,8 +897,8 @@ test_port_memo(void **state)
 	memo_burst(&a, &b, 4);
 	check_tx((const int[]){ 2, -1 }, (const int[]){ 4 });
 	flush_tx();
-	/* 5 s later, the same refresh period: the memo answers, a is not
-	 * refreshed. */
+	/* The FDB's clock 5 s on, the PMD's refresh clock not (the same
+	 * refresh period): the memo answers, a is not refreshed. */
 	pmd.now = T0 + 5;
 	memo_burst(&a, &b, 4);
 	check_tx((const int[]){ 2, -1 }, (const int[]){ 4 });
@@ -1519,13 +1519,13 @@ test_pair_refresh_aging(void **state)
 	p = pair_period_cycles();
 	assert_true(4 * p <= hz && 8 * p > hz);
 
-	/* Six seconds of both directions, 16 bursts each a second, the FDB
+	/* Six seconds of both directions, 4 bursts a refresh period, the FDB
 	 * aged (1 s) after each: every frame forwarded, most answered by the
-	 * cache, and no source aged. */
+	 * cache (each direction misses once a period), and no source aged. */
 	tsc0 = pmd.now_tsc;
 	h0 = pmd.pmd.pair_hits;
 	m0 = pmd.pmd.pair_misses;
-	for (t = 0; t <= 6 * hz; t += hz / 16) {
+	for (t = 0; t <= 6 * hz; t += p / 4) {
 		pmd.now_tsc = tsc0 + t;
 		pmd.now = T0 + (uint32_t)(t / hz);
 		assert_int_equal(conv_burst(0, 1, 2), VSW_BURST);
