@@ -632,6 +632,15 @@ pair_epoch(struct vsw_pmd *pmd, const struct vsw_snapshot *snap)
 	return pmd->pair_epoch;
 }
 
+/* The refresh clock of the pair cache and the port memos: 256 ticks a
+ * refresh period (struct vsw_pmd, pair_tick_shift), the period's count
+ * above its low 8 bits. */
+static inline uint32_t
+pair_tick(const struct vsw_pmd *pmd)
+{
+	return (uint32_t)(pmd->now_tsc >> pmd->pair_tick_shift);
+}
+
 #define MAC_BITS ((UINT64_C(1) << 48) - 1)
 _Static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN, "keys as 8-byte words: little-endian");
 _Static_assert(offsetof(struct rte_ether_hdr, src_addr) == RTE_ETHER_ADDR_LEN, "src at 6");
@@ -867,9 +876,8 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		epoch = pmd->pair_epoch;	/* vsw_input() took the burst's */
 		table = pmd->pair;
 		mask = VSW_PAIR_BUCKETS - 1;
-		tags = vsw_pair_tags(epoch << 8, (uint32_t)(pmd->now_tsc >> pmd->pair_tick_shift));
+		tags = vsw_pair_tags(epoch << 8, pair_tick(pmd));
 	}
-/* The tag frame i's bucket must have now. */
 	/* An untagged frame's VLAN on this port, decided once for the burst. */
 	untagged = ingress_vlan(in_pi, 0, &vlan0);
 	max_l3 = port_max_l3(in_pi);
@@ -1783,7 +1791,7 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 	 * port on the bulk path, which has no use for it. */
 	pm = &pmd->port_memo[in_port];
 	epoch = pair_epoch(pmd, snap);
-	period = (uint32_t)(pmd->now_tsc >> pmd->pair_tick_shift >> 8);
+	period = pair_tick(pmd) >> 8;
 	if (!pmd->l2_spread[in_port] && pm->epoch == epoch && pm->period == period)
 		memo.fast = pm->fast;
 	if (fb.table == NULL) {

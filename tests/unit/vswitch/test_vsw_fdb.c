@@ -321,21 +321,6 @@ test_dump(void **state)
 	vsw_fdb_free(fdb);
 }
 
-/* The age that vsw_fdb_dump() at @now gives @mac (VLAN 1); -1: none. */
-static int64_t
-age_of(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint32_t now)
-{
-	struct dump_ctx d;
-	unsigned int i;
-
-	memset(&d, 0, sizeof(d));
-	vsw_fdb_dump(fdb, now, dump_cb, &d);
-	for (i = 0; i < d.n && i < RTE_DIM(d.e); i++)
-		if (rte_is_same_ether_addr(&d.e[i].mac, mac) && d.e[i].vlan == 1)
-			return d.e[i].age;
-	return -1;
-}
-
 /*
  * vsw_fdb_cap_idle(), as for a shorter aging time: only dynamic entries
  * idle longer than the cap are made younger, to the cap, and they age by
@@ -353,12 +338,12 @@ test_cap_idle(void **state)
 	vsw_fdb_run(fdb, T0, 300);
 	vsw_fdb_learn(fdb, &b, 1, 2, T0 + 9);	/* a refresh */
 	assert_int_equal(vsw_fdb_add_static(fdb, &c, 1, 3), 0);
-	assert_int_equal(age_of(fdb, &a, T0 + 10), 10);
+	assert_int_equal(vsw_test_fdb_age(fdb, &a, 1, T0 + 10), 10);
 
 	vsw_fdb_cap_idle(fdb, T0 + 10, 2);
-	assert_int_equal(age_of(fdb, &a, T0 + 10), 2);
-	assert_int_equal(age_of(fdb, &b, T0 + 10), 1);	/* younger: kept */
-	assert_int_equal(age_of(fdb, &c, T0 + 10), 0);
+	assert_int_equal(vsw_test_fdb_age(fdb, &a, 1, T0 + 10), 2);
+	assert_int_equal(vsw_test_fdb_age(fdb, &b, 1, T0 + 10), 1);	/* younger: kept */
+	assert_int_equal(vsw_test_fdb_age(fdb, &c, 1, T0 + 10), 0);
 	vsw_fdb_run(fdb, T0 + 10, 3);
 	assert_int_equal(stats(fdb).aged, 0);
 	vsw_fdb_run(fdb, T0 + 12, 3);

@@ -829,33 +829,6 @@ pair_period(unsigned int ticks)
 	pmd.now_tsc += (uint64_t)ticks << pmd.pair_tick_shift;
 }
 
-/* vsw_fdb_dump() callback: the age of the entry of the MAC in *@arg. */
-struct age_query {
-	struct rte_ether_addr mac;
-	int64_t age;
-};
-
-static int
-age_cb(const struct vsw_fdb_entry *e, void *arg)
-{
-	struct age_query *q = arg;
-
-	if (!rte_is_same_ether_addr(&e->mac, &q->mac))
-		return 0;
-	q->age = e->age;
-	return 1;
-}
-
-/* Seconds since the FDB last saw @mac at @now; -1: not in it. */
-static int64_t
-fdb_age(const struct rte_ether_addr *mac, uint32_t now)
-{
-	struct age_query q = { .mac = *mac, .age = -1 };
-
-	vsw_fdb_dump(fdb, now, age_cb, &q);
-	return q.age;
-}
-
 /* @n frames a -> b (VLAN 10, tagged, 46 bytes of payload) in on port 1. */
 static void
 memo_burst(const struct rte_ether_addr *a, const struct rte_ether_addr *b, uint16_t n)
@@ -903,13 +876,13 @@ test_port_memo(void **state)
 	memo_burst(&a, &b, 4);
 	check_tx((const int[]){ 2, -1 }, (const int[]){ 4 });
 	flush_tx();
-	assert_int_equal(fdb_age(&a, T0 + 5), 5);
+	assert_int_equal(vsw_test_fdb_age(fdb, &a, 10, T0 + 5), 5);
 	/* The next period: the first frame looks up again, a is refreshed. */
 	pair_period(256);
 	memo_burst(&a, &b, 4);
 	check_tx((const int[]){ 2, -1 }, (const int[]){ 4 });
 	flush_tx();
-	assert_int_equal(fdb_age(&a, T0 + 5), 0);
+	assert_int_equal(vsw_test_fdb_age(fdb, &a, 10, T0 + 5), 0);
 
 	/* b moves to port 3: the next burst follows it. */
 	input1(3, frame(&bcast, &b, 10, 10));

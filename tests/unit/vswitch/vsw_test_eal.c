@@ -169,3 +169,30 @@ vsw_test_all_drops(const struct vsw_pmd *pmd)
 	}
 	return n;
 }
+
+struct age_query {
+	struct rte_ether_addr mac;
+	uint16_t vlan;
+	int64_t age;
+};
+
+static int
+age_cb(const struct vsw_fdb_entry *e, void *arg)
+{
+	struct age_query *q = arg;
+
+	if (e->vlan != q->vlan || !rte_is_same_ether_addr(&e->mac, &q->mac))
+		return 0;
+	q->age = e->age;
+	return 1;
+}
+
+int64_t
+vsw_test_fdb_age(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
+		 uint32_t now)
+{
+	struct age_query q = { .mac = *mac, .vlan = vlan, .age = -1 };
+
+	vsw_fdb_dump(fdb, now, age_cb, &q);
+	return q.age;
+}

@@ -71,4 +71,8 @@ void vsw_test_check_tx(const struct vsw_pmd *pmd, const int *ports, const int *c
 /* Every drop counted by @pmd, over all ports and reasons. */
 uint64_t vsw_test_all_drops(const struct vsw_pmd *pmd);
 
+/* The age vsw_fdb_dump() at @now gives @mac in VLAN @vlan; -1: no entry. */
+int64_t vsw_test_fdb_age(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vlan,
+			 uint32_t now);
+
 #endif /* VSW_TEST_EAL_H */
