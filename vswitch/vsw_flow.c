@@ -61,7 +61,9 @@ struct st_slot {
 };
 
 struct subtable {
-	uint16_t max_priority;	/* of its best rule */
+	/* Its best rule, in the table's rules: the subtable can give a
+	 * better rule than one after this one only. */
+	const struct vsw_flow_rule *first;
 	uint8_t n_words;	/* key words the mask selects */
 	uint8_t words[KEY_WORDS];	/* their indices */
 	uint32_t mask[KEY_WORDS];	/* mask of words[i] */
@@ -76,7 +78,7 @@ struct vsw_flow_table {
 	uint32_t n_rules;
 	uint32_t n_subtables;
 	bool in_port_only;	/* no mask has a bit outside in_port */
-	struct subtable *subtables;	/* by decreasing max_priority */
+	struct subtable *subtables;	/* by their first rule */
 	struct vsw_flow_rule *rules;	/* by decreasing priority, stable */
 };
 
@@ -482,7 +484,7 @@ vsw_flow_table_build(const struct vsw_flow_rule *rules, uint32_t n, int socket)
 	for (i = 0; i < n; i++)
 		t->rules[i] = rules[b.order[i].index];
 	for (g = 0; g < b.n_groups; g++)
-		t->subtables[g].max_priority = t->rules[b.group_first[g]].priority;
+		t->subtables[g].first = &t->rules[b.group_first[g]];
 	for (i = 0; i < n; i++) {
 		if (insert_rule(t, &b, i) != 0) {
 			err = EEXIST;
@@ -609,17 +611,18 @@ vsw_flow_table_lookup(const struct vsw_flow_table *table, const struct vsw_flow_
 
 	for (i = 0; i < table->n_subtables; i++) {
 		st = &table->subtables[i];
-		/* Sorted by max_priority: nothing further can win. An equal
-		 * priority can still win the tie (earlier rule), so go on. */
-		if (best != NULL && st->max_priority < best->priority)
+		/* The rules sit by decreasing priority, a tie in their
+		 * order: a rule beats another when it sits before it, which
+		 * pointers tell without reading either rule. Subtables sit by
+		 * their first rule: once one's sits after the best so far,
+		 * so do all further ones. */
+		if (best != NULL && st->first > best)
 			break;
 		s = subtable_probe(st, k);
 		if (s->entry == 0)
 			continue;
 		r = st->rules[s->entry - 1];
-		/* Rules sit in priority order: a lower address wins a tie. */
-		if (best == NULL || r->priority > best->priority ||
-		    (r->priority == best->priority && r < best))
+		if (best == NULL || r < best)
 			best = r;
 	}
 	return best;
