@@ -979,15 +979,55 @@ bulk_frame(unsigned int i, bool untagged)
 }
 
 /*
+ * The burst of bulk_path() for the bulk path's lean start (bulk_fast()),
+ * frame @i: unicast to the 24 learned MACs from 4 sources, but frame 3 a
+ * hairpin, frame 6 over port 2's MTU and frame 10 to an unknown address
+ * (a pair the cache never holds: the lean start's first miss); untagged,
+ * frame 20 over port 1's MTU and frame 25 tagged VLAN 20, which port 1
+ * does not carry, with the addresses of frames 19 and 24 (pairs that the
+ * cache holds: the lean start must stop at them, not forward them).
+ */
+static struct rte_mbuf *
+fast_frame(unsigned int i, bool untagged)
+{
+	int tci = untagged ? -1 : 10;
+	struct rte_ether_addr src = vsw_test_mac((uint8_t)(0x80 + i / 8));
+	struct rte_ether_addr dst = vsw_test_mac((uint8_t)(0x10 + i % 24));
+	struct rte_ether_addr unknown = vsw_test_mac(0x77), self = vsw_test_mac(0x80);
+
+	switch (i) {
+	case 3:
+		return frame(&self, &src, tci, 20);
+	case 6:
+		dst = vsw_test_mac(0x11);
+		return frame(&dst, &src, tci, 101);
+	case 10:
+		return frame(&unknown, &src, tci, 20);
+	case 20:
+		dst = vsw_test_mac(0x10 + 19);
+		return frame(&dst, &src, tci, untagged ? 151 : 50);
+	case 25:
+		dst = vsw_test_mac(0x10);
+		return frame(&dst, &src, untagged ? 20 : tci, 50);
+	default:
+		return frame(&dst, &src, tci, 30 + i);
+	}
+}
+
+/* A burst of bulk_path(): frame i of it. */
+typedef struct rte_mbuf *bulk_gen(unsigned int i, bool untagged);
+
+/*
  * A burst of many destinations switches the input port to the bulk L2 path
  * (one vsw_fdb_bulk() call per burst) for its next burst; both paths give
  * the same frames on the same ports, the same drops and counters, and so
  * does the bulk path's fast way for the pairs it cached. @untagged: frames
  * come in untagged on an access port (the bulk path's own parse of them)
- * instead of tagged on a trunk.
+ * instead of tagged on a trunk. @gen: the burst, bulk_frame() (every way a
+ * frame can go) or fast_frame() (the cases of the bulk path's lean start).
  */
 static void
-bulk_path(bool untagged)
+bulk_path(bool untagged, bulk_gen *gen)
 {
 	struct rte_mbuf *pkts[VSW_BURST];
 	struct rte_mbuf *out[3][2][VSW_BURST];
@@ -1025,7 +1065,7 @@ bulk_path(bool untagged)
 		 * round 2 too with the pairs that round 1 cached. */
 		assert_int_equal(pmd.l2_spread[1], r >= 1);
 		for (i = 0; i < VSW_BURST; i++)
-			pkts[i] = bulk_frame(i, untagged);
+			pkts[i] = gen(i, untagged);
 		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
 		assert_true(pmd.l2_spread[1]);
 		fwd[r] = pmd.pmd.forwarded - f0;
@@ -1048,27 +1088,38 @@ bulk_path(bool untagged)
 		/* Sources 0x81-0x83 are new: learned between the rounds. */
 		vsw_fdb_run(fdb, T0, 300);
 	}
-	assert_int_equal(mal[0], 1);
 	assert_int_equal(hp[0], 1);
 	assert_int_equal(over[0], 1);
-	/* Frame 25: flooded, or (untagged) dropped; frame 29 (untagged):
-	 * dropped. */
-	assert_int_equal(fl[0], untagged ? 2 : 3);
-	assert_int_equal(vlan[0], untagged);
 	assert_int_equal(over1[0], untagged);
-	assert_int_equal(fwd[0], VSW_BURST - (untagged ? 7 : 6));
-	/* 0x81, 0x82, 0x83 in VLAN 10, 0x83 in VLAN 20 (frame 25), 0x83 in
-	 * VLAN 10 again (frame 26: one request per run of equal sources).
-	 * Untagged, frame 25 is dropped before learning and 24-31 are one run
-	 * of 0x83: 0x81, 0x82, 0x83. */
-	assert_int_equal(learn[0], untagged ? 3 : 5);
 	/* Round 2: every unicast frame whose ends the FDB knew, its source on
 	 * port 1, hits; the hairpin and oversize ones too (the cache holds the
 	 * FDB's answer, the checks after it still run). */
 	assert_int_equal(hits[1], 0);
-	/* Not the runt (5), the broadcast (9), nor the unknown ones (13, 25);
-	 * untagged, not the dropped ones (25, 29). */
-	assert_int_equal(hits[2], VSW_BURST - (untagged ? 5 : 4));
+	if (gen == bulk_frame) {
+		assert_int_equal(mal[0], 1);
+		/* Frame 25: flooded, or (untagged) dropped; frame 29
+		 * (untagged): dropped. */
+		assert_int_equal(fl[0], untagged ? 2 : 3);
+		assert_int_equal(vlan[0], untagged);
+		assert_int_equal(fwd[0], VSW_BURST - (untagged ? 7 : 6));
+		/* 0x81, 0x82, 0x83 in VLAN 10, 0x83 in VLAN 20 (frame 25),
+		 * 0x83 in VLAN 10 again (frame 26: one request per run of
+		 * equal sources). Untagged, frame 25 is dropped before
+		 * learning and 24-31 are one run of 0x83: 0x81, 0x82, 0x83. */
+		assert_int_equal(learn[0], untagged ? 3 : 5);
+		/* Not the runt (5), the broadcast (9), nor the unknown ones
+		 * (13, 25); untagged, not the dropped ones (25, 29). */
+		assert_int_equal(hits[2], VSW_BURST - (untagged ? 5 : 4));
+	} else {
+		assert_int_equal(mal[0], 0);
+		assert_int_equal(fl[0], 1);
+		assert_int_equal(vlan[0], untagged);
+		assert_int_equal(fwd[0], VSW_BURST - (untagged ? 5 : 3));
+		assert_int_equal(learn[0], 3);
+		/* All but the unknown one (10) and, untagged, the ones dropped
+		 * as they come in (20, 25). */
+		assert_int_equal(hits[2], VSW_BURST - (untagged ? 3 : 1));
+	}
 	for (r = 1; r < 3; r++) {
 		assert_int_equal(learn[r], 0);
 		assert_int_equal(fwd[r], fwd[0]);
@@ -1111,14 +1162,77 @@ static void
 test_bulk_path(void **state)
 {
 	(void)state;
-	bulk_path(false);
+	bulk_path(false, bulk_frame);
 }
 
 static void
 test_bulk_path_untagged(void **state)
 {
 	(void)state;
-	bulk_path(true);
+	bulk_path(true, bulk_frame);
+}
+
+/*
+ * The bulk path's lean start on an access port (bulk_fast()): the same
+ * frames, drops and counters as the memo path and the general bulk path,
+ * when it stops at a pair the cache does not hold (bulk_path()), at a frame
+ * over the input port's MTU, and when it takes a whole burst.
+ */
+static void
+test_bulk_fast(void **state)
+{
+	struct rte_mbuf *pkts[VSW_BURST];
+	uint64_t h0, f0, o0, v0, l0;
+	unsigned int i, k = 0;
+
+	(void)state;
+	bulk_path(true, fast_frame);
+	flush_tx();
+	/* Frames 11-31, the pairs cached: the lean start parses 11-19 and
+	 * stops at 20 (over port 1's MTU), whose pair (19's) it would have
+	 * found; the general bulk path takes the rest, 25 (tagged) too. */
+	h0 = pmd.pmd.pair_hits;
+	f0 = pmd.pmd.forwarded;
+	o0 = drops(1, VSW_DROP_OVERSIZE);
+	v0 = drops(1, VSW_DROP_VLAN_VIOLATION);
+	l0 = pmd.pmd.learn_requests;
+	for (i = 11; i < VSW_BURST; i++)
+		pkts[i - 11] = fast_frame(i, true);
+	pmd.l2_spread[1] = true;
+	vsw_input(&pmd, &snap, 1, pkts, VSW_BURST - 11);
+	assert_int_equal(pmd.pmd.pair_hits - h0, VSW_BURST - 11 - 2);
+	assert_int_equal(pmd.pmd.forwarded - f0, VSW_BURST - 11 - 2);
+	assert_int_equal(drops(1, VSW_DROP_OVERSIZE) - o0, 1);
+	assert_int_equal(drops(1, VSW_DROP_VLAN_VIOLATION) - v0, 1);
+	assert_int_equal(pmd.pmd.learn_requests, l0);
+	/* To 0x10 + i % 24, on port 2 below 0x1c: 11, 24 and 26-31 to port
+	 * 2, 12-23 but 20 to port 3. */
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 8, 11 });
+	flush_tx();
+	/* Frames 21-31, the lean start stopping at 25 (tagged, with 24's
+	 * addresses) this time. */
+	h0 = pmd.pmd.pair_hits;
+	v0 = drops(1, VSW_DROP_VLAN_VIOLATION);
+	for (i = 21; i < VSW_BURST; i++)
+		pkts[i - 21] = fast_frame(i, true);
+	pmd.l2_spread[1] = true;
+	vsw_input(&pmd, &snap, 1, pkts, VSW_BURST - 21);
+	assert_int_equal(pmd.pmd.pair_hits - h0, VSW_BURST - 21 - 1);
+	assert_int_equal(drops(1, VSW_DROP_VLAN_VIOLATION) - v0, 1);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 7, 3 });
+	flush_tx();
+	/* A whole burst of hits: frames 11-31 but 20 and 25. */
+	h0 = pmd.pmd.pair_hits;
+	f0 = pmd.pmd.forwarded;
+	for (i = 11; i < VSW_BURST; i++)
+		if (i != 20 && i != 25)
+			pkts[k++] = fast_frame(i, true);
+	pmd.l2_spread[1] = true;
+	vsw_input(&pmd, &snap, 1, pkts, (uint16_t)k);
+	assert_int_equal(pmd.pmd.pair_hits - h0, k);
+	assert_int_equal(pmd.pmd.forwarded - f0, k);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 8, 11 });
+	flush_tx();
 }
 
 /*
@@ -1646,6 +1760,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_burst_memo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_memo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_fast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_path_untagged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_conversation, setup, teardown),
