@@ -827,29 +827,33 @@ bulk_hit(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id, u
 _Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_PAIR, "bulk indices");
 
 /*
- * input_l2_bulk()'s start on an untagged port with the pair cache on, for
- * the usual burst: untagged unicast frames within the port's MTU (@max_l3)
- * whose pairs are in the cache. Parses and hashes the frames up to the first
- * that is not such a frame (prefetching their buckets), then forwards them in
- * order up to the first whose pair the cache does not hold. Returns how many
- * it forwarded: input_l2_bulk() takes the rest, from the first it did not,
- * as a burst of its own. Adds to *@runs what input_l2_bulk() counts of the
- * frames it parsed. What it skips: the per-frame l2_frame, drop and group
- * cases and the FDB's bookkeeping, which frames of this kind do not need.
+ * input_l2_bulk()'s start on a port that takes untagged frames, with the
+ * pair cache on, for the usual burst: untagged unicast frames within the
+ * port's MTU whose pairs are in the cache. Parses and hashes the frames up
+ * to the first that is not such a frame (prefetching their buckets), then
+ * forwards them in order up to the first whose pair the cache does not
+ * hold. Returns how many it forwarded: input_l2_bulk() takes the rest, from
+ * the first it did not, as a burst of its own. Adds to *@runs the changes of
+ * conversation among the frames it parsed (of bucket: about the changes of
+ * addresses that input_l2_bulk() counts). What it skips: the per-frame
+ * l2_frame, drop and group cases and the FDB's bookkeeping, which frames of
+ * this kind do not need; per burst, what @bm (the port's, of this epoch)
+ * keeps from the last one.
  */
 static uint16_t
 bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
-	  uint16_t in_port, struct rte_mbuf **pkts, uint16_t n, uint16_t vlan0,
-	  uint32_t max_l3, unsigned int *runs)
+	  uint16_t in_port, struct rte_mbuf **pkts, uint16_t n, struct vsw_bulk_memo *bm,
+	  unsigned int *runs)
 {
 	/* Every frame here: untagged, so tagged vlan0 in the bridge. */
-	struct l2_frame f = { .hdr_size = HDR_SIZE_ETH, .vlan = vlan0, .tci = vlan0,
+	struct l2_frame f = { .hdr_size = HDR_SIZE_ETH, .vlan = bm->vlan0, .tci = bm->vlan0,
 			      .wire = TCI_NONE };
 	struct vsw_pair_tags tags = vsw_pair_tags(pmd->pair_epoch << 8, pair_tick(pmd));
-	struct bulk_egress eg = { .out = VSW_PORT_NONE };
+	struct bulk_egress eg = { .out = bm->out, .tci = bm->vlan0, .out_tci = bm->out_tci,
+				  .max_l3 = bm->out_max_l3,
+				  .batch = bm->out < VSW_MAX_PORTS ? &pmd->tx[bm->out] : NULL };
 	uint64_t klo[VSW_BURST], khi[VSW_BURST], k[2], w0, w1;
-	uint64_t last_w0 = UINT64_MAX, last_w1 = UINT64_MAX;
-	uint32_t l3[VSW_BURST], bi[VSW_BURST];
+	uint32_t l3[VSW_BURST], bi[VSW_BURST], max_l3 = bm->max_l3, last_b = UINT32_MAX;
 	uint8_t side[VSW_BURST];
 	uint16_t i, parsed, out;
 	unsigned int r = 0, sent = 0;
@@ -867,13 +871,12 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 			break;
 		memcpy(&w0, p, sizeof(w0));
 		memcpy(&w1, p + RTE_ETHER_ADDR_LEN, sizeof(w1));
-		r += ((w0 ^ last_w0) | (w1 ^ last_w1)) != 0;
-		last_w0 = w0;
-		last_w1 = w1;
-		side[i] = (uint8_t)pair_key(w0, w1, vlan0, k);
+		side[i] = (uint8_t)pair_key(w0, w1, bm->vlan0, k);
 		klo[i] = k[0];
 		khi[i] = k[1];
 		bi[i] = pair_bucket(VSW_PAIR_BUCKETS - 1, k);
+		r += bi[i] != last_b;
+		last_b = bi[i];
 		rte_prefetch0(&pmd->pair[bi[i]]);
 	}
 	parsed = i;
@@ -887,6 +890,9 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 		f.l3_size = l3[i];
 		sent += bulk_hit(pmd, snap, br_id, in_port, pkts[i], &f, out, &eg);
 	}
+	bm->out = eg.out;
+	bm->out_tci = eg.out_tci;
+	bm->out_max_l3 = eg.max_l3;
 	pmd->pmd.pair_hits += i;
 	pmd->pmd.forwarded += sent;
 	return i;
@@ -934,16 +940,23 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	uint64_t forwarded = 0;
 	struct vsw_pair_bucket *table = &pair_off;	/* the cache, or pair_off */
 	struct vsw_pair_tags tags = VSW_PAIR_TAGS_OFF;
+	struct vsw_bulk_memo *bm;
 	uint32_t epoch = 0, mask = 0, max_l3, b;
 	uint16_t i, vlan0 = 0, first = n;	/* first: the first frame left for the FDB */
 	bool untagged;
 
-	/* An untagged frame's VLAN on this port, decided once for the burst. */
-	untagged = ingress_vlan(in_pi, 0, &vlan0);
-	max_l3 = port_max_l3(in_pi);
 	if (pmd->pair != NULL && in_port != VSW_PAIR_UNSEEN) {
-		if (untagged) {
-			i = bulk_fast(pmd, snap, br_id, in_port, pkts, n, vlan0, max_l3, &runs);
+		bm = &pmd->port_memo[in_port].bulk;
+		if (bm->epoch != pmd->pair_epoch) {
+			/* A new epoch, maybe a new snapshot: the port's
+			 * settings anew. */
+			bm->epoch = pmd->pair_epoch;
+			bm->untagged = ingress_vlan(in_pi, 0, &bm->vlan0);
+			bm->max_l3 = port_max_l3(in_pi);
+			bm->out = VSW_PORT_NONE;
+		}
+		if (bm->untagged) {
+			i = bulk_fast(pmd, snap, br_id, in_port, pkts, n, bm, &runs);
 			if (i == n)
 				return runs;
 			pkts += i;
@@ -955,6 +968,9 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		mask = VSW_PAIR_BUCKETS - 1;
 		tags = vsw_pair_tags(epoch << 8, pair_tick(pmd));
 	}
+	/* An untagged frame's VLAN on this port, decided once for the burst. */
+	untagged = ingress_vlan(in_pi, 0, &vlan0);
+	max_l3 = port_max_l3(in_pi);
 	/* Parse; for each unicast frame, its pair's bucket on its way. */
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);

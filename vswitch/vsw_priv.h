@@ -158,6 +158,23 @@ struct vsw_memo_fast {
 };
 
 /*
+ * What the bulk L2 path's lean start (vsw_fwd.c, bulk_fast()) takes once per
+ * burst of an input port, kept for its next bursts while the pair epoch is
+ * the same (no new snapshot: the ports' settings hold): whether the port
+ * takes untagged frames, into which VLAN, its MTU, and the egress decision
+ * of its last burst's last output port (vsw_fwd.c, struct bulk_egress).
+ */
+struct vsw_bulk_memo {
+	uint32_t epoch;		/* the PMD's pair epoch; 0: none */
+	bool untagged;		/* the port takes untagged frames, into vlan0 */
+	uint16_t vlan0;
+	uint32_t max_l3;	/* the port's MTU, or UINT32_MAX */
+	uint16_t out;		/* VSW_PORT_NONE: no egress decision */
+	uint32_t out_tci;	/* out's tag for frames of vlan0 */
+	uint32_t out_max_l3;	/* out's limit for frames queued as they are */
+};
+
+/*
  * An input port's fast decision kept from its last burst (struct vsw_pmd,
  * port_memo), so that a burst of the flow before it starts with a hit
  * instead of an FDB lookup and a learn of its first frame. Valid in the
@@ -170,6 +187,7 @@ struct vsw_port_memo {
 	struct vsw_memo_fast fast;
 	uint32_t epoch;		/* the PMD's pair epoch */
 	uint32_t period;	/* the refresh period's count */
+	struct vsw_bulk_memo bulk;
 };
 
 /*

@@ -1233,6 +1233,43 @@ test_bulk_fast(void **state)
 	assert_int_equal(pmd.pmd.forwarded - f0, k);
 	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 8, 11 });
 	flush_tx();
+	/* Frames 21-23: the lean start keeps port 3's decision (to leave
+	 * untagged, of any size: no MTU) for the port's next burst. */
+	for (i = 0; i < 3; i++)
+		pkts[i] = fast_frame(21 + i, true);
+	pmd.l2_spread[1] = true;
+	vsw_input(&pmd, &snap, 1, pkts, 3);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 0, 3 });
+	flush_tx();
+	/* A new snapshot: port 3 takes at most 52 bytes past the header, port
+	 * 1 at most 100. What the lean start kept goes with the old snapshot:
+	 * twice (the first time the general path caches the pairs anew, the
+	 * second the lean start finds them), frame 21 (51 bytes, to port 3) is
+	 * sent, frame 23 (53) dropped at port 3, a frame of 21's pair of 120
+	 * bytes dropped as it comes in. */
+	snap.ports[3].mtu = 52;
+	snap.ports[1].mtu = 100;
+	snap.generation++;
+	for (k = 0; k < 2; k++) {
+		struct rte_ether_addr s21 = vsw_test_mac(0x82), d21 = vsw_test_mac(0x10 + 21);
+
+		o0 = drops(3, VSW_DROP_OVERSIZE);
+		v0 = drops(1, VSW_DROP_OVERSIZE);
+		h0 = pmd.pmd.pair_hits;
+		pkts[0] = fast_frame(21, true);
+		pkts[1] = fast_frame(23, true);
+		pkts[2] = frame(&d21, &s21, -1, 120);
+		pmd.l2_spread[1] = true;
+		vsw_input(&pmd, &snap, 1, pkts, 3);
+		check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 0, 1 });
+		assert_int_equal(drops(3, VSW_DROP_OVERSIZE) - o0, 1);
+		assert_int_equal(drops(1, VSW_DROP_OVERSIZE) - v0, 1);
+		assert_int_equal(pmd.pmd.pair_hits - h0, k == 0 ? 0 : 2);
+		flush_tx();
+	}
+	snap.ports[3].mtu = 0;
+	snap.ports[1].mtu = 150;
+	snap.generation++;
 }
 
 /*
