@@ -1866,15 +1866,6 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 		mirror_rx(pmd, snap, br, in_port, pkts, n);
 
 	fdb = br->fdb;
-	fb.snap = snap;
-	fb.table = br->flows;
-	fb.generation = vsw_flow_table_generation(fb.table);
-	fb.fdb = fdb;
-	fb.memo = &memo;
-	fb.br_id = br_id;
-	fb.in_port = in_port;
-	fb.n_normal = 0;
-
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	/* The port's memo from its last burst, while it holds; none for a
@@ -1884,9 +1875,17 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 	period = pair_tick(pmd) >> 8;
 	if (!pmd->l2_spread[in_port] && pm->epoch == epoch && pm->period == period)
 		memo.fast = pm->fast;
-	if (fb.table == NULL) {
+	if (br->flows == NULL) {
 		l2_run(pmd, snap, br_id, in_port, pkts, n, fdb, &memo);
 	} else {
+		fb.snap = snap;
+		fb.table = br->flows;
+		fb.generation = vsw_flow_table_generation(fb.table);
+		fb.fdb = fdb;
+		fb.memo = &memo;
+		fb.br_id = br_id;
+		fb.in_port = in_port;
+		fb.n_normal = 0;
 		fb.rules = vsw_flow_table_rule(fb.table, 0);
 		fb.n_rules = vsw_flow_table_size(fb.table);
 		if (vsw_flow_table_in_port_only(fb.table))
