@@ -164,51 +164,48 @@ vsw_flow_rule_validate(const struct vsw_flow_rule *rule, char *err, size_t errle
 /* ------------------------------------------------------------------------ */
 /* Subtable hashing, shared by build and lookup                              */
 
-/* Hash the words of @k that @st selects; the masked words go to @out. */
-static uint32_t
-masked_hash(const struct subtable *st, const key_word *k, uint32_t *out)
+/*
+ * Hash the @n words of @k that @st selects (its n_words); the masked words
+ * go to @out. Inlined: with a constant @n (subtable_probe()) the loop
+ * unrolls and the masked words stay in registers.
+ */
+static __rte_always_inline uint32_t
+masked_hash(const struct subtable *st, const key_word *k, uint32_t *out, uint32_t n)
 {
-	uint32_t h = HASH_SEED, w;
-	uint8_t i;
+	uint32_t h = HASH_SEED, i;
 
-	for (i = 0; i < st->n_words; i++) {
-		w = k[st->words[i]] & st->mask[i];
-		out[i] = w;
-		h = vsw_crc_4byte(w, h);
+	for (i = 0; i < n; i++) {
+		out[i] = k[st->words[i]] & st->mask[i];
+		h = vsw_crc_4byte(out[i], h);
 	}
 	return h;
 }
 
-static bool
-words_equal(const uint32_t *a, const uint32_t *b, uint8_t n)
-{
-	uint32_t diff = 0;
-	uint8_t i;
-
-	for (i = 0; i < n; i++)
-		diff |= a[i] ^ b[i];
-	return diff == 0;
-}
-
 /*
- * Find the entry of masked key @masked (hash @h) in @st. Returns the slot
- * holding it, or the empty slot where it would go.
+ * Find the entry of masked key @masked (hash @h, @n words: the subtable's
+ * n_words) in @st. Returns the slot holding it, or the empty slot where it
+ * would go.
  */
-static const struct st_slot *
-subtable_find(const struct subtable *st, const uint32_t *masked, uint32_t h)
+static __rte_always_inline const struct st_slot *
+subtable_find(const struct subtable *st, const uint32_t *masked, uint32_t h, uint32_t n)
 {
 	const struct st_slot *s;
-	uint32_t idx = h & st->slot_mask;
+	const uint32_t *e;
+	uint32_t idx, diff, i;
 
 	/* Load at most 1/2: there is always an empty slot to end the probe. */
-	for (;;) {
+	for (idx = h & st->slot_mask;; idx = (idx + 1) & st->slot_mask) {
 		s = &st->slots[idx];
 		if (s->entry == 0)
 			return s;
-		if (s->hash == h &&
-		    words_equal(&st->keys[(s->entry - 1) * st->n_words], masked, st->n_words))
+		if (s->hash != h)
+			continue;
+		e = &st->keys[(s->entry - 1) * n];
+		diff = 0;
+		for (i = 0; i < n; i++)
+			diff |= e[i] ^ masked[i];
+		if (diff == 0)
 			return s;
-		idx = (idx + 1) & st->slot_mask;
 	}
 }
 
@@ -398,8 +395,8 @@ insert_rule(struct vsw_flow_table *t, struct build *b, uint32_t pos)
 	struct st_slot *s;
 	uint32_t h, e;
 
-	h = masked_hash(st, (const key_word *)&r->match.key, masked);
-	s = (struct st_slot *)(uintptr_t)subtable_find(st, masked, h);
+	h = masked_hash(st, (const key_word *)&r->match.key, masked, st->n_words);
+	s = (struct st_slot *)(uintptr_t)subtable_find(st, masked, h, st->n_words);
 	if (s->entry != 0) {
 		/* Same match as a rule of higher or equal priority (rules come
 		 * by decreasing priority): equal means a duplicate. */
@@ -547,37 +544,13 @@ vsw_flow_table_generation(const struct vsw_flow_table *table)
 /* ------------------------------------------------------------------------ */
 /* Lookup (fast path)                                                        */
 
-/*
- * masked_hash() and subtable_find() of key @k in @st, whose masks select
- * @n words: the slot of its entry, or an empty one. Inlined with a constant
- * @n (subtable_probe()), the masked words stay in registers and the loops
- * unroll: about half the instructions of the two loops over st->n_words.
- */
+/* masked_hash() and subtable_find() of key @k in @st, @n its n_words. */
 static __rte_always_inline const struct st_slot *
 probe_words(const struct subtable *st, const key_word *k, uint32_t n)
 {
-	uint32_t w[KEY_WORDS], h = HASH_SEED, idx, diff, i;
-	const struct st_slot *s;
-	const uint32_t *e;
+	uint32_t masked[KEY_WORDS];
 
-	for (i = 0; i < n; i++) {
-		w[i] = k[st->words[i]] & st->mask[i];
-		h = vsw_crc_4byte(w[i], h);
-	}
-	/* Load at most 1/2: there is always an empty slot to end the probe. */
-	for (idx = h & st->slot_mask;; idx = (idx + 1) & st->slot_mask) {
-		s = &st->slots[idx];
-		if (s->entry == 0)
-			return s;
-		if (s->hash != h)
-			continue;
-		e = &st->keys[(s->entry - 1) * n];
-		diff = 0;
-		for (i = 0; i < n; i++)
-			diff |= e[i] ^ w[i];
-		if (diff == 0)
-			return s;
-	}
+	return subtable_find(st, masked, masked_hash(st, k, masked, n), n);
 }
 
 /* probe_words() with st->n_words, a constant for the usual few. */
