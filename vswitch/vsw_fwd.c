@@ -955,7 +955,10 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 			bm->max_l3 = port_max_l3(in_pi);
 			bm->out = VSW_PORT_NONE;
 		}
-		if (bm->untagged) {
+		untagged = bm->untagged;
+		vlan0 = bm->vlan0;
+		max_l3 = bm->max_l3;
+		if (untagged) {
 			i = bulk_fast(pmd, snap, br_id, in_port, pkts, n, bm, &runs);
 			if (i == n)
 				return runs;
@@ -967,10 +970,12 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		table = pmd->pair;
 		mask = VSW_PAIR_BUCKETS - 1;
 		tags = vsw_pair_tags(epoch << 8, pair_tick(pmd));
+	} else {
+		/* An untagged frame's VLAN on this port, decided once for
+		 * the burst. */
+		untagged = ingress_vlan(in_pi, 0, &vlan0);
+		max_l3 = port_max_l3(in_pi);
 	}
-	/* An untagged frame's VLAN on this port, decided once for the burst. */
-	untagged = ingress_vlan(in_pi, 0, &vlan0);
-	max_l3 = port_max_l3(in_pi);
 	/* Parse; for each unicast frame, its pair's bucket on its way. */
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
