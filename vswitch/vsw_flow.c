@@ -13,9 +13,12 @@
  * cannot beat the rule it has found.
  *
  * A table is immutable and lives in one rte_zmalloc'd block (header,
- * subtables, their slots and keys, the rules in priority order): building
- * is a sort plus hash inserts, with no rte_hash, because the control thread
- * rebuilds the whole table on every change and swaps it in under RCU.
+ * subtables, their slots, the rules in priority order and their hot parts):
+ * building is a sort plus hash inserts, with no rte_hash, because the
+ * control thread rebuilds the whole table on every change and swaps it in
+ * under RCU. A slot holds its masked key and its rule's place, so a lookup
+ * that hits reads one line of the subtable; the fast path then reads the
+ * rule's 8-byte hot part (id, and the port of a lone OUTPUT), not the rule.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -54,11 +57,15 @@ typedef uint32_t __rte_may_alias key_word;
 #define IPPROTO_ICMPV6_ 58
 #define IPPROTO_SCTP_ 132
 
-/* One hash slot of a subtable. */
-struct st_slot {
-	uint32_t hash;
-	uint32_t entry;		/* entry index + 1; 0: empty */
-};
+/*
+ * A subtable's slots are runs of 32-bit words: the hash, the entry's best
+ * rule (its position in the table + 1; 0: the slot is empty), then the
+ * masked key words. Hash, rule and key share the slot, so a probe that hits
+ * reads one cache line (slot_stride()).
+ */
+#define SLOT_HASH 0
+#define SLOT_RULE 1
+#define SLOT_KEY 2
 
 struct subtable {
 	/* Its best rule, in the table's rules: the subtable can give a
@@ -68,9 +75,7 @@ struct subtable {
 	uint8_t words[KEY_WORDS];	/* their indices */
 	uint32_t mask[KEY_WORDS];	/* mask of words[i] */
 	uint32_t slot_mask;	/* slots - 1 (a power of two minus one) */
-	struct st_slot *slots;
-	uint32_t *keys;		/* n_words masked words per entry */
-	const struct vsw_flow_rule **rules;	/* best rule per entry */
+	uint32_t *slots;	/* slot_stride(n_words) words each, line-aligned */
 };
 
 struct vsw_flow_table {
@@ -80,6 +85,7 @@ struct vsw_flow_table {
 	bool in_port_only;	/* no mask has a bit outside in_port */
 	struct subtable *subtables;	/* by their first rule */
 	struct vsw_flow_rule *rules;	/* by decreasing priority, stable */
+	struct vsw_flow_hot *hot;	/* of rules[i] */
 };
 
 /* Tables ever built; a table's generation is unique. Relaxed: only the
@@ -182,28 +188,46 @@ masked_hash(const struct subtable *st, const key_word *k, uint32_t *out, uint32_
 }
 
 /*
+ * Words of a slot for @n key words: a power of two up to a cache line, so
+ * that no slot straddles two lines of the line-aligned slot array.
+ * Inlined: a constant @n makes it a constant.
+ */
+static __rte_always_inline uint32_t
+slot_stride(uint32_t n)
+{
+	uint32_t w = SLOT_KEY + n;
+
+	if (w <= 4)
+		return 4;
+	if (w <= 8)
+		return 8;
+	if (w <= 16)
+		return 16;
+	return w;
+}
+
+/*
  * Find the entry of masked key @masked (hash @h, @n words: the subtable's
  * n_words) in @st. Returns the slot holding it, or the empty slot where it
  * would go.
  */
-static __rte_always_inline const struct st_slot *
+static __rte_always_inline const uint32_t *
 subtable_find(const struct subtable *st, const uint32_t *masked, uint32_t h, uint32_t n)
 {
-	const struct st_slot *s;
-	const uint32_t *e;
+	const uint32_t stride = slot_stride(n);
+	const uint32_t *s;
 	uint32_t idx, diff, i;
 
 	/* Load at most 1/2: there is always an empty slot to end the probe. */
 	for (idx = h & st->slot_mask;; idx = (idx + 1) & st->slot_mask) {
-		s = &st->slots[idx];
-		if (s->entry == 0)
+		s = &st->slots[(size_t)idx * stride];
+		if (s[SLOT_RULE] == 0)
 			return s;
-		if (s->hash != h)
+		if (s[SLOT_HASH] != h)
 			continue;
-		e = &st->keys[(s->entry - 1) * n];
 		diff = 0;
 		for (i = 0; i < n; i++)
-			diff |= e[i] ^ masked[i];
+			diff |= s[SLOT_KEY + i] ^ masked[i];
 		if (diff == 0)
 			return s;
 	}
@@ -245,9 +269,9 @@ struct build {
 	uint32_t *group_masks;		/* KEY_WORDS per group */
 	uint32_t *group_count;		/* rules per group */
 	uint32_t *group_first;		/* position (in order) of a group's best rule */
-	uint32_t *group_entries;	/* entries filled so far */
-	uint32_t *group_base;		/* first index of a group in last_prio */
-	uint16_t *last_prio;		/* n: priority of the last rule seen per entry */
+	uint16_t *last_prio;		/* n: by the position of an entry's best
+					 * rule, the priority of the last rule seen
+					 * with the entry's match */
 	uint32_t *mask_slots;		/* group + 1, or 0 */
 	uint32_t n_mask_slots;
 	uint32_t n_groups;
@@ -261,8 +285,6 @@ build_free(struct build *b)
 	free(b->group_masks);
 	free(b->group_count);
 	free(b->group_first);
-	free(b->group_entries);
-	free(b->group_base);
 	free(b->last_prio);
 	free(b->mask_slots);
 }
@@ -279,13 +301,11 @@ build_alloc(struct build *b, uint32_t n)
 	b->group_masks = malloc(sizeof(*b->group_masks) * KEY_WORDS * n1);
 	b->group_count = calloc(n1, sizeof(*b->group_count));
 	b->group_first = malloc(sizeof(*b->group_first) * n1);
-	b->group_entries = calloc(n1, sizeof(*b->group_entries));
-	b->group_base = malloc(sizeof(*b->group_base) * n1);
 	b->last_prio = malloc(sizeof(*b->last_prio) * n1);
 	b->mask_slots = calloc(b->n_mask_slots, sizeof(*b->mask_slots));
 	if (b->order == NULL || b->group_of == NULL || b->group_masks == NULL ||
-	    b->group_count == NULL || b->group_first == NULL || b->group_entries == NULL ||
-	    b->group_base == NULL || b->last_prio == NULL || b->mask_slots == NULL) {
+	    b->group_count == NULL || b->group_first == NULL || b->last_prio == NULL ||
+	    b->mask_slots == NULL) {
 		build_free(b);
 		return -ENOMEM;
 	}
@@ -318,8 +338,8 @@ group_of_mask(struct build *b, const struct vsw_flow_key *mask, uint32_t pos)
 	return g;
 }
 
-/* Bytes of the table block: header, subtables, then per subtable its rule
- * pointers, slots and keys, then the rules. Every region 8-byte aligned. */
+/* Bytes of the table block: header, subtables, then per subtable its slots
+ * (line-aligned), then the rules and their hot parts. */
 static size_t
 table_size(const struct build *b, uint32_t n, const uint8_t *n_words)
 {
@@ -328,17 +348,18 @@ table_size(const struct build *b, uint32_t n, const uint8_t *n_words)
 
 	size += RTE_ALIGN_CEIL(sizeof(struct subtable) * b->n_groups, 8);
 	for (g = 0; g < b->n_groups; g++) {
-		uint32_t cnt = b->group_count[g];
-
-		size += sizeof(struct vsw_flow_rule *) * cnt;
-		size += sizeof(struct st_slot) * pow2_at_least(2 * cnt);
-		size += RTE_ALIGN_CEIL(sizeof(uint32_t) * n_words[g] * cnt, 8);
+		size = RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE);
+		size += sizeof(uint32_t) * slot_stride(n_words[g]) *
+			pow2_at_least(2 * b->group_count[g]);
 	}
+	size = RTE_ALIGN_CEIL(size, 8);
 	size += sizeof(struct vsw_flow_rule) * n;
+	size = RTE_ALIGN_CEIL(size, 8);
+	size += sizeof(struct vsw_flow_hot) * n;
 	return size;
 }
 
-/* Carve the subtables out of @t's block. */
+/* Carve the subtables out of @t's block (line-aligned). */
 static void
 layout(struct vsw_flow_table *t, const struct build *b, uint32_t n)
 {
@@ -362,8 +383,7 @@ layout(struct vsw_flow_table *t, const struct build *b, uint32_t n)
 	for (g = 0; g < b->n_groups; g++) {
 		struct subtable *st = &t->subtables[g];
 		const uint32_t *mask = &b->group_masks[g * KEY_WORDS];
-		uint32_t cnt = b->group_count[g];
-		uint32_t n_slots = pow2_at_least(2 * cnt);
+		uint32_t n_slots = pow2_at_least(2 * b->group_count[g]);
 
 		for (i = 0; i < KEY_WORDS; i++) {
 			if (mask[i] != 0) {
@@ -373,15 +393,31 @@ layout(struct vsw_flow_table *t, const struct build *b, uint32_t n)
 			}
 		}
 		st->slot_mask = n_slots - 1;
-		st->rules = (const struct vsw_flow_rule **)p;
-		p += sizeof(struct vsw_flow_rule *) * cnt;
-		st->slots = (struct st_slot *)p;
-		p += sizeof(struct st_slot) * n_slots;
-		st->keys = (uint32_t *)p;
-		p += RTE_ALIGN_CEIL(sizeof(uint32_t) * st->n_words * cnt, 8);
+		p = RTE_PTR_ALIGN_CEIL(p, RTE_CACHE_LINE_SIZE);
+		st->slots = (uint32_t *)p;
+		p += sizeof(uint32_t) * slot_stride(st->n_words) * n_slots;
 	}
+	p = RTE_PTR_ALIGN_CEIL(p, 8);
 	t->rules = (struct vsw_flow_rule *)p;
+	p += sizeof(struct vsw_flow_rule) * n;
+	p = RTE_PTR_ALIGN_CEIL(p, 8);
+	t->hot = (struct vsw_flow_hot *)p;
 	t->n_rules = n;
+}
+
+/* What the fast path reads of @r to count and run it. */
+static void
+hot_of(const struct vsw_flow_rule *r, struct vsw_flow_hot *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->id = r->id;
+	h->kind = VSW_FLOW_RUN;
+	if (r->n_actions == 1 && r->actions[0].type == VSW_ACT_NORMAL) {
+		h->kind = VSW_FLOW_NORMAL;
+	} else if (r->n_actions == 1 && r->actions[0].type == VSW_ACT_OUTPUT) {
+		h->kind = VSW_FLOW_OUTPUT;
+		h->port = r->actions[0].port;
+	}
 }
 
 /* Insert rule @pos (in priority order) into its subtable. 0 or -EEXIST. */
@@ -389,29 +425,26 @@ static int
 insert_rule(struct vsw_flow_table *t, struct build *b, uint32_t pos)
 {
 	const struct vsw_flow_rule *r = &t->rules[pos];
-	uint32_t g = b->group_of[pos];
-	struct subtable *st = &t->subtables[g];
+	struct subtable *st = &t->subtables[b->group_of[pos]];
 	uint32_t masked[KEY_WORDS];
-	struct st_slot *s;
+	uint32_t *s;
 	uint32_t h, e;
 
 	h = masked_hash(st, (const key_word *)&r->match.key, masked, st->n_words);
-	s = (struct st_slot *)(uintptr_t)subtable_find(st, masked, h, st->n_words);
-	if (s->entry != 0) {
+	s = (uint32_t *)(uintptr_t)subtable_find(st, masked, h, st->n_words);
+	if (s[SLOT_RULE] != 0) {
 		/* Same match as a rule of higher or equal priority (rules come
 		 * by decreasing priority): equal means a duplicate. */
-		e = b->group_base[g] + s->entry - 1;
+		e = s[SLOT_RULE] - 1;
 		if (b->last_prio[e] == r->priority)
 			return -EEXIST;
 		b->last_prio[e] = r->priority;
 		return 0;
 	}
-	e = b->group_entries[g]++;
-	memcpy(&st->keys[e * st->n_words], masked, sizeof(uint32_t) * st->n_words);
-	st->rules[e] = r;
-	s->hash = h;
-	s->entry = e + 1;
-	b->last_prio[b->group_base[g] + e] = r->priority;
+	s[SLOT_HASH] = h;
+	s[SLOT_RULE] = pos + 1;
+	memcpy(&s[SLOT_KEY], masked, sizeof(uint32_t) * st->n_words);
+	b->last_prio[pos] = r->priority;
 	return 0;
 }
 
@@ -423,7 +456,7 @@ vsw_flow_table_build(const struct vsw_flow_rule *rules, uint32_t n, int socket)
 	uint8_t *n_words = NULL;
 	struct build b;
 	size_t size;
-	uint32_t i, g, base;
+	uint32_t i, g;
 	int err;
 
 	if ((rules == NULL && n != 0) || n > VSW_FLOW_MAX_RULES) {
@@ -461,13 +494,9 @@ vsw_flow_table_build(const struct vsw_flow_rule *rules, uint32_t n, int socket)
 		err = ENOMEM;
 		goto out_free_build;
 	}
-	base = 0;
-	for (g = 0; g < b.n_groups; g++) {
+	for (g = 0; g < b.n_groups; g++)
 		for (i = 0; i < KEY_WORDS; i++)
 			n_words[g] += b.group_masks[g * KEY_WORDS + i] != 0;
-		b.group_base[g] = base;
-		base += b.group_count[g];
-	}
 
 	size = table_size(&b, n, n_words);
 	t = rte_zmalloc_socket("vsw_flow_table", size, RTE_CACHE_LINE_SIZE, socket);
@@ -478,8 +507,10 @@ vsw_flow_table_build(const struct vsw_flow_rule *rules, uint32_t n, int socket)
 		goto out_free_build;
 	}
 	layout(t, &b, n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		t->rules[i] = rules[b.order[i].index];
+		hot_of(&t->rules[i], &t->hot[i]);
+	}
 	for (g = 0; g < b.n_groups; g++)
 		t->subtables[g].first = &t->rules[b.group_first[g]];
 	for (i = 0; i < n; i++) {
@@ -535,6 +566,12 @@ vsw_flow_table_rule(const struct vsw_flow_table *table, uint32_t i)
 	return &table->rules[i];
 }
 
+const struct vsw_flow_hot *
+vsw_flow_table_hot(const struct vsw_flow_table *table)
+{
+	return table != NULL ? table->hot : NULL;
+}
+
 uint64_t
 vsw_flow_table_generation(const struct vsw_flow_table *table)
 {
@@ -545,7 +582,7 @@ vsw_flow_table_generation(const struct vsw_flow_table *table)
 /* Lookup (fast path)                                                        */
 
 /* masked_hash() and subtable_find() of key @k in @st, @n its n_words. */
-static __rte_always_inline const struct st_slot *
+static __rte_always_inline const uint32_t *
 probe_words(const struct subtable *st, const key_word *k, uint32_t n)
 {
 	uint32_t masked[KEY_WORDS];
@@ -554,7 +591,7 @@ probe_words(const struct subtable *st, const key_word *k, uint32_t n)
 }
 
 /* probe_words() with st->n_words, a constant for the usual few. */
-static __rte_always_inline const struct st_slot *
+static __rte_always_inline const uint32_t *
 subtable_probe(const struct subtable *st, const key_word *k)
 {
 	switch (st->n_words) {
@@ -579,7 +616,7 @@ vsw_flow_table_lookup(const struct vsw_flow_table *table, const struct vsw_flow_
 	const key_word *k = (const key_word *)key;
 	const struct vsw_flow_rule *best = NULL, *r;
 	const struct subtable *st;
-	const struct st_slot *s;
+	const uint32_t *s;
 	uint32_t i;
 
 	for (i = 0; i < table->n_subtables; i++) {
@@ -592,9 +629,9 @@ vsw_flow_table_lookup(const struct vsw_flow_table *table, const struct vsw_flow_
 		if (best != NULL && st->first > best)
 			break;
 		s = subtable_probe(st, k);
-		if (s->entry == 0)
+		if (s[SLOT_RULE] == 0)
 			continue;
-		r = st->rules[s->entry - 1];
+		r = &table->rules[s[SLOT_RULE] - 1];
 		if (best == NULL || r < best)
 			best = r;
 	}

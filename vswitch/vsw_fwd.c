@@ -1102,6 +1102,7 @@ struct flow_burst {
 	const struct vsw_flow_table *table;
 	uint64_t generation;		/* of table */
 	const struct vsw_flow_rule *rules; /* the table's rules, for EMC indexes */
+	const struct vsw_flow_hot *hot;	/* their hot parts */
 	uint32_t n_rules;
 	struct vsw_fdb *fdb;		/* for NORMAL */
 	struct burst_memo *memo;	/* for NORMAL */
@@ -1485,22 +1486,34 @@ run_actions(struct vsw_pmd *pmd, const struct flow_burst *fb, const struct vsw_f
 		rte_pktmbuf_free(m);
 }
 
-/* The rule @r (NULL: none matched) for frame @m: count it, then act. */
+/*
+ * The rule @r (NULL: none matched) for frame @m: count it, then act. A rule
+ * of one NORMAL or OUTPUT action is run from its hot part alone.
+ */
 static inline void
 flow_act(struct vsw_pmd *pmd, struct flow_burst *fb, const struct vsw_flow_rule *r,
 	 struct rte_mbuf *m)
 {
+	const struct vsw_flow_hot *h;
+
 	if (r == NULL) {
 		drop(pmd, fb->in_port, VSW_DROP_FLOW_MISS, m);
 		return;
 	}
-	pmd->flow_ctr[r->id].packets++;
-	pmd->flow_ctr[r->id].bytes += rte_pktmbuf_pkt_len(m);
-	if (r->n_actions == 1 && r->actions[0].type == VSW_ACT_NORMAL) {
+	h = &fb->hot[r - fb->rules];
+	pmd->flow_ctr[h->id].packets++;
+	pmd->flow_ctr[h->id].bytes += rte_pktmbuf_pkt_len(m);
+	switch (h->kind) {
+	case VSW_FLOW_NORMAL:
 		fb->normal[fb->n_normal++] = m;
-		return;
+		break;
+	case VSW_FLOW_OUTPUT:
+		act_output(pmd, fb, h->port, m, true);
+		break;
+	default:
+		run_actions(pmd, fb, r, m);
+		break;
 	}
-	run_actions(pmd, fb, r, m);
 }
 
 /*
@@ -1588,7 +1601,7 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 				emc_insert(pmd, fb, &keys[i], hash[i], rules[i]);
 		}
 		if (rules[i] != NULL && slot[i] != EMC_SAME)
-			rte_prefetch0(&pmd->flow_ctr[rules[i]->id]);
+			rte_prefetch0(&pmd->flow_ctr[fb->hot[rules[i] - fb->rules].id]);
 	}
 
 	for (i = 0; i < k; i++)
@@ -1906,6 +1919,7 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 		fb.in_port = in_port;
 		fb.n_normal = 0;
 		fb.rules = vsw_flow_table_rule(fb.table, 0);
+		fb.hot = vsw_flow_table_hot(fb.table);
 		fb.n_rules = vsw_flow_table_size(fb.table);
 		if (vsw_flow_table_in_port_only(fb.table))
 			flow_run_port(pmd, &fb, pkts, n);
