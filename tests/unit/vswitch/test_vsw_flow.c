@@ -664,6 +664,21 @@ test_build_errors(void **state)
 	assert_null(vsw_flow_table_rule(t, 4));
 	assert_true(vsw_flow_table_generation(t) != 0);
 
+	/* A duplicate under a better rule of the same match: rules 2 (200),
+	 * 0 and 3 (100) share one match, and 0 and 3 one priority. */
+	rules[3].match = rules[0].match;
+	errno = 0;
+	assert_null(vsw_flow_table_build(rules, 4, SOCKET_ID_ANY));
+	assert_int_equal(errno, EEXIST);
+	rules[3].priority = 50;
+	t2 = build(rules, 4);
+	assert_int_equal(lookup_id(t2, &k), 2);
+	vsw_flow_table_free(t2);
+	rules[3] = mkrule(3, 100);
+	m_dl_type(&rules[3], ETH_IP4);
+	m_nw_dst(&rules[3], IP(10, 0, 0, 3), 32);
+	act_output(&rules[3], 2);
+
 	/* Every table has its own generation. */
 	t2 = build(rules, 4);
 	assert_true(vsw_flow_table_generation(t2) > vsw_flow_table_generation(t));
