@@ -518,6 +518,17 @@ const struct vsw_flow_rule *vsw_flow_table_lookup(const struct vsw_flow_table *t
 						  const struct vsw_flow_key *key);
 
 /**
+ * Fast path: vsw_flow_table_lookup() of the @p n keys @p keys, the answer
+ * for keys[j] in rules[j]. The same answers as one lookup a key, but
+ * subtable by subtable, as OVS's dpcls: each subtable's mask is loaded once
+ * for all the keys, a key skips the subtables that cannot beat the rule it
+ * has, and the search ends once none can. @p table must not be NULL.
+ */
+void vsw_flow_table_lookup_burst(const struct vsw_flow_table *table,
+				 const struct vsw_flow_key *const *keys, uint32_t n,
+				 const struct vsw_flow_rule **rules);
+
+/**
  * Extract the flow key of a frame received on @p in_port. 0 or -EINVAL (runt).
  *
  * Fast path. Parses Ethernet, at most one 802.1Q tag (TPID 0x8100; a second

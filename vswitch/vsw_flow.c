@@ -638,6 +638,91 @@ vsw_flow_table_lookup(const struct vsw_flow_table *table, const struct vsw_flow_
 	return best;
 }
 
+/*
+ * Probe @st, whose n_words is @n, for the @n_keys keys @keys, keeping in
+ * best[j] the better of the rule found and the one there; a key whose rule
+ * sits before st->first skips it (no rule of @st can beat that rule).
+ * Returns the worst of the rules kept (as an address; UINTPTR_MAX for a key
+ * with none). Inlined per constant @n: the mask's word indices and words
+ * are loaded once for the burst.
+ */
+static __rte_always_inline uintptr_t
+subtable_burst(const struct vsw_flow_table *table, const struct subtable *st,
+	       const struct vsw_flow_key *const *keys, uint32_t n_keys,
+	       const struct vsw_flow_rule **best, uint32_t n)
+{
+	const struct vsw_flow_rule *first = st->first, *r;
+	uint32_t words[KEY_WORDS], mask[KEY_WORDS], masked[KEY_WORDS];
+	uint32_t i, j, h;
+	uintptr_t worst = 0;
+	const key_word *k;
+	const uint32_t *s;
+
+	for (i = 0; i < n; i++) {
+		words[i] = st->words[i];
+		mask[i] = st->mask[i];
+	}
+	for (j = 0; j < n_keys; j++) {
+		r = best[j];
+		if (r == NULL || r > first) {
+			k = (const key_word *)keys[j];
+			h = HASH_SEED;
+			for (i = 0; i < n; i++) {
+				masked[i] = k[words[i]] & mask[i];
+				h = vsw_crc_4byte(masked[i], h);
+			}
+			s = subtable_find(st, masked, h, n);
+			if (s[SLOT_RULE] != 0 &&
+			    (r == NULL || &table->rules[s[SLOT_RULE] - 1] < r)) {
+				r = &table->rules[s[SLOT_RULE] - 1];
+				best[j] = r;
+			}
+		}
+		worst = RTE_MAX(worst, r != NULL ? (uintptr_t)r : UINTPTR_MAX);
+	}
+	return worst;
+}
+
+void
+vsw_flow_table_lookup_burst(const struct vsw_flow_table *table,
+			    const struct vsw_flow_key *const *keys, uint32_t n,
+			    const struct vsw_flow_rule **rules)
+{
+	const struct subtable *st;
+	uintptr_t worst = UINTPTR_MAX;
+	uint32_t i, j;
+
+	for (j = 0; j < n; j++)
+		rules[j] = NULL;
+	/* Subtable by subtable, as OVS's dpcls; done once every key's rule
+	 * sits before the next subtable's first (vsw_flow_table_lookup()). */
+	for (i = 0; i < table->n_subtables; i++) {
+		st = &table->subtables[i];
+		if (worst <= (uintptr_t)st->first)
+			break;
+		switch (st->n_words) {
+		case 1:
+			worst = subtable_burst(table, st, keys, n, rules, 1);
+			break;
+		case 2:
+			worst = subtable_burst(table, st, keys, n, rules, 2);
+			break;
+		case 3:
+			worst = subtable_burst(table, st, keys, n, rules, 3);
+			break;
+		case 4:
+			worst = subtable_burst(table, st, keys, n, rules, 4);
+			break;
+		case 5:
+			worst = subtable_burst(table, st, keys, n, rules, 5);
+			break;
+		default:
+			worst = subtable_burst(table, st, keys, n, rules, st->n_words);
+			break;
+		}
+	}
+}
+
 /* ------------------------------------------------------------------------ */
 /* Key extraction (fast path)                                                */
 

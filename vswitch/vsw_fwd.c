@@ -1520,8 +1520,9 @@ flow_act(struct vsw_pmd *pmd, struct flow_burst *fb, const struct vsw_flow_rule 
  * Run @n frames received on fb->in_port through the flow table, in stages
  * whose memory reads overlap, as OVS's emc_processing: every frame's key and
  * its EMC bucket (prefetched); the buckets' tags, prefetching the key of a
- * matching way; those keys, and the classifier for the frames they do not
- * answer; then each frame's actions, in the order the frames came. A frame
+ * matching way; those keys; the classifier for all the frames they do not
+ * answer at once, subtable by subtable, as OVS's dpcls; then each frame's
+ * actions, in the order the frames came. A frame
  * with the key of the frame before it (a train of one flow) takes that
  * frame's rule and skips the hash and the cache (counted in flow_repeats).
  */
@@ -1530,7 +1531,7 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 {
 	const struct vsw_port_info *in_pi = &fb->snap->ports[fb->in_port];
 	struct vsw_flow_key keys[VSW_BURST];
-	const struct vsw_flow_rule *rules[VSW_BURST];
+	const struct vsw_flow_rule *rules[VSW_BURST], *r;
 	struct rte_mbuf *live[VSW_BURST], *m;
 	uint32_t hash[VSW_BURST], slot[VSW_BURST];
 	struct vsw_emc *emc = pmd->emc;
@@ -1539,7 +1540,10 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 	uint32_t min = vsw_flow_table_n_subtables(fb->table) < pmd->emc_min_subtables ?
 			       0 : __atomic_load_n(&pmd->emc_insert_min, __ATOMIC_RELAXED);
 	uint32_t hdr_size, w;
-	uint16_t i, k = 0;
+	const struct vsw_flow_key *miss_key[VSW_BURST];
+	const struct vsw_flow_rule *miss_rule[VSW_BURST];
+	uint16_t miss[VSW_BURST];
+	uint16_t i, k = 0, n_miss = 0;
 
 	for (i = 0; i < n; i++) {
 		m = pkts[i];
@@ -1561,19 +1565,22 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 	/* Apart from the extraction: its narrow stores reach memory before
 	 * these wide loads of the keys read them. */
 	for (i = 0; i < k; i++) {
-		hash[i] = 0;
 		slot[i] = EMC_NONE;
 		if (i > 0 && key_equal(&keys[i], &keys[i - 1])) {
 			/* The same flow as the frame before: its answer. */
 			slot[i] = EMC_SAME;
+			pmd->pmd.flow_repeats++;
 		} else if (min != 0) {
 			hash[i] = vsw_emc_hash(&keys[i]);
 			rte_prefetch0(&emc->buckets[hash[i] & EMC_BUCKET_MASK]);
+		} else {
+			miss[n_miss] = i;
+			miss_key[n_miss++] = &keys[i];
 		}
 	}
 
-	for (i = 0; i < k; i++) {
-		if (min == 0 || slot[i] == EMC_SAME)
+	for (i = 0; min != 0 && i < k; i++) {
+		if (slot[i] == EMC_SAME)
 			continue;
 		w = emc_way(&emc->buckets[hash[i] & EMC_BUCKET_MASK], 0, hash[i], fb->generation);
 		if (w == EMC_NONE)
@@ -1584,28 +1591,42 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 		rte_prefetch0((const uint8_t *)&emc->keys[slot[i] + 1] - 1);
 	}
 
-	for (i = 0; i < k; i++) {
-		/* An insert of an earlier frame may have taken the way: the key
-		 * compare sees it, and the rule is read after the compare. */
-		if (slot[i] == EMC_SAME) {
-			rules[i] = rules[i - 1];
-			pmd->pmd.flow_repeats++;
-		} else if (slot[i] != EMC_NONE && emc_match(emc, fb, &keys[i], hash[i], &slot[i])) {
+	/* The cache's answers (with the cache on); the frames it has none
+	 * for go to the classifier together (vsw_flow_table_lookup_burst()),
+	 * and then into the cache. */
+	for (i = 0; min != 0 && i < k; i++) {
+		if (slot[i] == EMC_SAME)
+			continue;
+		if (slot[i] != EMC_NONE && emc_match(emc, fb, &keys[i], hash[i], &slot[i])) {
 			w = emc->buckets[slot[i] / VSW_EMC_WAYS].rule[slot[i] % VSW_EMC_WAYS];
 			rules[i] = w < fb->n_rules ? &fb->rules[w] : NULL;
 			pmd->pmd.emc_hits++;
+			if (rules[i] != NULL)
+				rte_prefetch0(&pmd->flow_ctr[fb->hot[w].id]);
 		} else {
-			pmd->pmd.emc_misses++;
-			rules[i] = vsw_flow_table_lookup(fb->table, &keys[i]);
-			if (min != 0 && (min == UINT32_MAX || pmd_rand(pmd) <= min))
-				emc_insert(pmd, fb, &keys[i], hash[i], rules[i]);
+			miss[n_miss] = i;
+			miss_key[n_miss++] = &keys[i];
 		}
-		if (rules[i] != NULL && slot[i] != EMC_SAME)
-			rte_prefetch0(&pmd->flow_ctr[fb->hot[rules[i] - fb->rules].id]);
+	}
+	if (n_miss != 0) {
+		pmd->pmd.emc_misses += n_miss;
+		vsw_flow_table_lookup_burst(fb->table, miss_key, n_miss, miss_rule);
+		for (i = 0; i < n_miss; i++) {
+			rules[miss[i]] = miss_rule[i];
+			if (miss_rule[i] != NULL)
+				rte_prefetch0(&pmd->flow_ctr[fb->hot[miss_rule[i] - fb->rules].id]);
+			if (min != 0 && (min == UINT32_MAX || pmd_rand(pmd) <= min))
+				emc_insert(pmd, fb, &keys[miss[i]], hash[miss[i]], miss_rule[i]);
+		}
 	}
 
-	for (i = 0; i < k; i++)
-		flow_act(pmd, fb, rules[i], live[i]);
+	/* A repeat takes the rule of the frame before. */
+	r = NULL;
+	for (i = 0; i < k; i++) {
+		if (slot[i] != EMC_SAME)
+			r = rules[i];
+		flow_act(pmd, fb, r, live[i]);
+	}
 }
 
 /*

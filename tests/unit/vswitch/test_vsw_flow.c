@@ -1078,6 +1078,11 @@ random_rules(struct vsw_flow_rule *rules, uint32_t n, uint16_t n_prio, bool wide
 		random_key(&k, wide);
 		apply_mask(&r->match.key, &k, &r->match.mask);
 		act_output(r, (uint16_t)(1 + rnd(8)));
+		/* Every kind of rule of the fast path (struct vsw_flow_hot). */
+		if (made % 7 == 3)
+			r->actions[0].type = VSW_ACT_NORMAL;
+		else if (made % 7 == 5)
+			add_act(r, VSW_ACT_POP_VLAN);
 		for (i = 0; i < made && !dup; i++)
 			dup = rules[i].priority == r->priority &&
 			      memcmp(&rules[i].match, &r->match, sizeof(r->match)) == 0;
@@ -1101,22 +1106,46 @@ key_near(struct vsw_flow_key *k, const struct vsw_flow_rule *r, bool wide)
 		ob[i] = (uint8_t)(kb[i] | (rb[i] & ~mb[i]));
 }
 
+/* Bursts of vsw_flow_table_lookup_burst() in check_against_reference(). */
+#define BATCH_MAX 40
+
+/* @h is what the fast path needs of @r. */
+static void
+check_hot(const struct vsw_flow_rule *r, const struct vsw_flow_hot *h)
+{
+	assert_int_equal(h->id, r->id);
+	if (r->n_actions == 1 && r->actions[0].type == VSW_ACT_NORMAL) {
+		assert_int_equal(h->kind, VSW_FLOW_NORMAL);
+	} else if (r->n_actions == 1 && r->actions[0].type == VSW_ACT_OUTPUT) {
+		assert_int_equal(h->kind, VSW_FLOW_OUTPUT);
+		assert_int_equal(h->port, r->actions[0].port);
+	} else {
+		assert_int_equal(h->kind, VSW_FLOW_RUN);
+	}
+}
+
 static void
 check_against_reference(const struct vsw_flow_rule *rules, uint32_t n, uint32_t n_keys,
 			bool wide)
 {
 	struct vsw_flow_table *t = build(rules, n);
-	struct vsw_flow_key k;
-	const struct vsw_flow_rule *r;
-	uint32_t i, hits = 0;
-	int want;
+	const struct vsw_flow_hot *hot = vsw_flow_table_hot(t);
+	struct vsw_flow_key k, batch[BATCH_MAX];
+	const struct vsw_flow_key *batch_ptr[BATCH_MAX];
+	const struct vsw_flow_rule *r, *batch_rule[BATCH_MAX];
+	uint32_t i, j, hits = 0, n_batch = 0, batch_size = 1;
+	int want, batch_want[BATCH_MAX];
 
-	for (i = 1; i < n; i++) {
-		const struct vsw_flow_rule *a = vsw_flow_table_rule(t, i - 1);
+	for (i = 0; i < n; i++) {
 		const struct vsw_flow_rule *b = vsw_flow_table_rule(t, i);
 
-		assert_true(a->priority > b->priority ||
-			    (a->priority == b->priority && a->id < b->id));
+		if (i > 0) {
+			const struct vsw_flow_rule *a = vsw_flow_table_rule(t, i - 1);
+
+			assert_true(a->priority > b->priority ||
+				    (a->priority == b->priority && a->id < b->id));
+		}
+		check_hot(b, &hot[i]);
 	}
 	for (i = 0; i < n_keys; i++) {
 		if (i % 2 == 0)
@@ -1127,6 +1156,23 @@ check_against_reference(const struct vsw_flow_rule *rules, uint32_t n, uint32_t 
 		k.pad1 = 0;
 		want = brute_force(rules, n, &k);
 		r = lookup(t, &k);
+		/* And in bursts of 1 to BATCH_MAX keys (the fast path's). */
+		batch[n_batch] = k;
+		batch_want[n_batch++] = want;
+		if (n_batch == batch_size || i + 1 == n_keys) {
+			for (j = 0; j < n_batch; j++)
+				batch_ptr[j] = &batch[j];
+			vsw_flow_table_lookup_burst(t, batch_ptr, n_batch, batch_rule);
+			for (j = 0; j < n_batch; j++)
+				if ((batch_rule[j] != NULL ? (int)batch_rule[j]->id : -1) !=
+				    batch_want[j])
+					fail_msg("burst of %u, key %u: classifier gave rule %d, "
+						 "reference %d", n_batch, j,
+						 batch_rule[j] != NULL ? (int)batch_rule[j]->id : -1,
+						 batch_want[j]);
+			n_batch = 0;
+			batch_size = 1 + rnd(BATCH_MAX);
+		}
 		if (want < 0) {
 			assert_null(r);
 			continue;
