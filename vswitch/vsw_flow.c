@@ -172,7 +172,7 @@ vsw_flow_rule_validate(const struct vsw_flow_rule *rule, char *err, size_t errle
 
 /*
  * Hash the @n words of @k that @st selects (its n_words); the masked words
- * go to @out. Inlined: with a constant @n (subtable_probe()) the loop
+ * go to @out. Inlined: with a constant @n (subtable_burst()) the loop
  * unrolls and the masked words stay in registers.
  */
 static __rte_always_inline uint32_t
@@ -581,104 +581,51 @@ vsw_flow_table_generation(const struct vsw_flow_table *table)
 /* ------------------------------------------------------------------------ */
 /* Lookup (fast path)                                                        */
 
-/* masked_hash() and subtable_find() of key @k in @st, @n its n_words. */
-static __rte_always_inline const uint32_t *
-probe_words(const struct subtable *st, const key_word *k, uint32_t n)
+/*
+ * The rules sit by decreasing priority, a tie in their order: a rule beats
+ * another when it sits before it, which addresses tell without reading
+ * either rule. Below, a key's best rule so far is kept as its address - 1
+ * (rank()): "none" is then UINTPTR_MAX, worse than any rule, and each
+ * "none or worse" test is one compare.
+ */
+static inline uintptr_t
+rank(const struct vsw_flow_rule *r)
 {
-	uint32_t masked[KEY_WORDS];
-
-	return subtable_find(st, masked, masked_hash(st, k, masked, n), n);
-}
-
-/* probe_words() with st->n_words, a constant for the usual few. */
-static __rte_always_inline const uint32_t *
-subtable_probe(const struct subtable *st, const key_word *k)
-{
-	switch (st->n_words) {
-	case 1:
-		return probe_words(st, k, 1);
-	case 2:
-		return probe_words(st, k, 2);
-	case 3:
-		return probe_words(st, k, 3);
-	case 4:
-		return probe_words(st, k, 4);
-	case 5:
-		return probe_words(st, k, 5);
-	default:
-		return probe_words(st, k, st->n_words);
-	}
-}
-
-const struct vsw_flow_rule *
-vsw_flow_table_lookup(const struct vsw_flow_table *table, const struct vsw_flow_key *key)
-{
-	const key_word *k = (const key_word *)key;
-	const struct vsw_flow_rule *best = NULL, *r;
-	const struct subtable *st;
-	const uint32_t *s;
-	uint32_t i;
-
-	for (i = 0; i < table->n_subtables; i++) {
-		st = &table->subtables[i];
-		/* The rules sit by decreasing priority, a tie in their
-		 * order: a rule beats another when it sits before it, which
-		 * pointers tell without reading either rule. Subtables sit by
-		 * their first rule: once one's sits after the best so far,
-		 * so do all further ones. */
-		if (best != NULL && st->first > best)
-			break;
-		s = subtable_probe(st, k);
-		if (s[SLOT_RULE] == 0)
-			continue;
-		r = &table->rules[s[SLOT_RULE] - 1];
-		if (best == NULL || r < best)
-			best = r;
-	}
-	return best;
+	return (uintptr_t)r - 1;
 }
 
 /*
  * Probe @st, whose n_words is @n, for the @n_keys keys @keys, keeping in
  * best[j] the better of the rule found and the one there; a key whose rule
  * sits before st->first skips it (no rule of @st can beat that rule).
- * Returns the worst of the rules kept (as an address; UINTPTR_MAX for a key
- * with none). Inlined per constant @n: the mask's word indices and words
- * are loaded once for the burst.
+ * Returns the worst rank() of the rules kept. Inlined per constant @n, on a
+ * copy of @st that no store through @best can change: its mask, slots and
+ * rules stay in registers or on the stack for the whole burst.
  */
 static __rte_always_inline uintptr_t
-subtable_burst(const struct vsw_flow_table *table, const struct subtable *st,
+subtable_burst(const struct vsw_flow_rule *rules, const struct subtable *st,
 	       const struct vsw_flow_key *const *keys, uint32_t n_keys,
 	       const struct vsw_flow_rule **best, uint32_t n)
 {
-	const struct vsw_flow_rule *first = st->first, *r;
-	uint32_t words[KEY_WORDS], mask[KEY_WORDS], masked[KEY_WORDS];
-	uint32_t i, j, h;
-	uintptr_t worst = 0;
-	const key_word *k;
+	const struct subtable sub = *st;
+	const uintptr_t first = rank(sub.first) + 1;
+	uint32_t masked[KEY_WORDS];
+	uintptr_t worst = 0, b;
 	const uint32_t *s;
+	uint32_t j;
 
-	for (i = 0; i < n; i++) {
-		words[i] = st->words[i];
-		mask[i] = st->mask[i];
-	}
 	for (j = 0; j < n_keys; j++) {
-		r = best[j];
-		if (r == NULL || r > first) {
-			k = (const key_word *)keys[j];
-			h = HASH_SEED;
-			for (i = 0; i < n; i++) {
-				masked[i] = k[words[i]] & mask[i];
-				h = vsw_crc_4byte(masked[i], h);
-			}
-			s = subtable_find(st, masked, h, n);
-			if (s[SLOT_RULE] != 0 &&
-			    (r == NULL || &table->rules[s[SLOT_RULE] - 1] < r)) {
-				r = &table->rules[s[SLOT_RULE] - 1];
-				best[j] = r;
+		b = rank(best[j]);
+		/* None yet, or one after the subtable's first. */
+		if (b >= first) {
+			s = subtable_find(&sub, masked,
+					  masked_hash(&sub, (const key_word *)keys[j], masked, n), n);
+			if (s[SLOT_RULE] != 0 && rank(&rules[s[SLOT_RULE] - 1]) < b) {
+				best[j] = &rules[s[SLOT_RULE] - 1];
+				b = rank(best[j]);
 			}
 		}
-		worst = RTE_MAX(worst, r != NULL ? (uintptr_t)r : UINTPTR_MAX);
+		worst = RTE_MAX(worst, b);
 	}
 	return worst;
 }
@@ -694,33 +641,41 @@ vsw_flow_table_lookup_burst(const struct vsw_flow_table *table,
 
 	for (j = 0; j < n; j++)
 		rules[j] = NULL;
-	/* Subtable by subtable, as OVS's dpcls; done once every key's rule
-	 * sits before the next subtable's first (vsw_flow_table_lookup()). */
-	for (i = 0; i < table->n_subtables; i++) {
+	/* Subtable by subtable, as OVS's dpcls. Subtables sit by their first
+	 * rule: once every key's rule sits before the next one's first, it
+	 * sits before every further one's too, and the search is over. */
+	for (i = 0; i < table->n_subtables && worst >= rank(table->subtables[i].first); i++) {
 		st = &table->subtables[i];
-		if (worst <= (uintptr_t)st->first)
-			break;
 		switch (st->n_words) {
 		case 1:
-			worst = subtable_burst(table, st, keys, n, rules, 1);
+			worst = subtable_burst(table->rules, st, keys, n, rules, 1);
 			break;
 		case 2:
-			worst = subtable_burst(table, st, keys, n, rules, 2);
+			worst = subtable_burst(table->rules, st, keys, n, rules, 2);
 			break;
 		case 3:
-			worst = subtable_burst(table, st, keys, n, rules, 3);
+			worst = subtable_burst(table->rules, st, keys, n, rules, 3);
 			break;
 		case 4:
-			worst = subtable_burst(table, st, keys, n, rules, 4);
+			worst = subtable_burst(table->rules, st, keys, n, rules, 4);
 			break;
 		case 5:
-			worst = subtable_burst(table, st, keys, n, rules, 5);
+			worst = subtable_burst(table->rules, st, keys, n, rules, 5);
 			break;
 		default:
-			worst = subtable_burst(table, st, keys, n, rules, st->n_words);
+			worst = subtable_burst(table->rules, st, keys, n, rules, st->n_words);
 			break;
 		}
 	}
+}
+
+const struct vsw_flow_rule *
+vsw_flow_table_lookup(const struct vsw_flow_table *table, const struct vsw_flow_key *key)
+{
+	const struct vsw_flow_rule *r;
+
+	vsw_flow_table_lookup_burst(table, &key, 1, &r);
+	return r;
 }
 
 /* ------------------------------------------------------------------------ */
