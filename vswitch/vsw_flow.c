@@ -17,8 +17,9 @@
  * building is a sort plus hash inserts, with no rte_hash, because the
  * control thread rebuilds the whole table on every change and swaps it in
  * under RCU. A slot holds its masked key and its rule's place, so a lookup
- * that hits reads one line of the subtable; the fast path then reads the
- * rule's 8-byte hot part (id, and the port of a lone OUTPUT), not the rule.
+ * that hits reads one line of the subtable (two when the slot straddles
+ * them); the fast path then reads the rule's 8-byte hot part (id, and the
+ * port of a lone OUTPUT), not the rule.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -61,7 +62,7 @@ typedef uint32_t __rte_may_alias key_word;
  * A subtable's slots are runs of 32-bit words: the hash, the entry's best
  * rule (its position in the table + 1; 0: the slot is empty), then the
  * masked key words. Hash, rule and key share the slot, so a probe that hits
- * reads one cache line (slot_stride()).
+ * reads one cache line, or two when the slot straddles them (slot_stride()).
  */
 #define SLOT_HASH 0
 #define SLOT_RULE 1
@@ -75,7 +76,7 @@ struct subtable {
 	uint8_t words[KEY_WORDS];	/* their indices */
 	uint32_t mask[KEY_WORDS];	/* mask of words[i] */
 	uint32_t slot_mask;	/* slots - 1 (a power of two minus one) */
-	uint32_t *slots;	/* slot_stride(n_words) words each, line-aligned */
+	uint32_t *slots;	/* slot_stride(n_words) words each, from a line */
 };
 
 struct vsw_flow_table {
@@ -188,22 +189,15 @@ masked_hash(const struct subtable *st, const key_word *k, uint32_t *out, uint32_
 }
 
 /*
- * Words of a slot for @n key words: a power of two up to a cache line, so
- * that no slot straddles two lines of the line-aligned slot array.
- * Inlined: a constant @n makes it a constant.
+ * Words of a slot for @n key words. No padding: at 10,000 rules of 3 words
+ * the slots take 640 KiB instead of the 1 MiB of 32-byte slots, and the
+ * quarter of them that straddle two lines cost less than the larger table
+ * (loopback, 10,000 rules x 10,000 flows: 184 cycles a frame against 191).
  */
 static __rte_always_inline uint32_t
 slot_stride(uint32_t n)
 {
-	uint32_t w = SLOT_KEY + n;
-
-	if (w <= 4)
-		return 4;
-	if (w <= 8)
-		return 8;
-	if (w <= 16)
-		return 16;
-	return w;
+	return SLOT_KEY + n;
 }
 
 /*
