@@ -633,6 +633,15 @@ test_validate(void **state)
 	assert_int_equal(vsw_flow_rule_validate(&r, err, sizeof(err)), 0);
 }
 
+/* Building @rules fails with errno @err and no table. */
+static void
+assert_build_fails(const struct vsw_flow_rule *rules, uint32_t n, int err)
+{
+	errno = 0;
+	assert_null(vsw_flow_table_build(rules, n, SOCKET_ID_ANY));
+	assert_int_equal(errno, err);
+}
+
 static void
 test_build_errors(void **state)
 {
@@ -650,9 +659,7 @@ test_build_errors(void **state)
 	}
 	/* Same priority and same match as rule 0, two rules later. */
 	rules[2].match = rules[0].match;
-	errno = 0;
-	assert_null(vsw_flow_table_build(rules, 4, SOCKET_ID_ANY));
-	assert_int_equal(errno, EEXIST);
+	assert_build_fails(rules, 4, EEXIST);
 
 	/* Same match, other priority: fine, the higher one wins. */
 	rules[2].priority = 200;
@@ -668,9 +675,7 @@ test_build_errors(void **state)
 	 * 0 and 3 (100) share one match, and 0 and 3 one priority. */
 	saved = rules[3];
 	rules[3].match = rules[0].match;
-	errno = 0;
-	assert_null(vsw_flow_table_build(rules, 4, SOCKET_ID_ANY));
-	assert_int_equal(errno, EEXIST);
+	assert_build_fails(rules, 4, EEXIST);
 	rules[3].priority = 50;
 	t2 = build(rules, 4);
 	assert_int_equal(lookup_id(t2, &k), 2);
@@ -685,15 +690,9 @@ test_build_errors(void **state)
 
 	/* Two rules with one id, too many rules, no array. */
 	rules[2].id = 0;
-	errno = 0;
-	assert_null(vsw_flow_table_build(rules, 4, SOCKET_ID_ANY));
-	assert_int_equal(errno, EINVAL);
-	errno = 0;
-	assert_null(vsw_flow_table_build(rules, VSW_FLOW_MAX_RULES + 1, SOCKET_ID_ANY));
-	assert_int_equal(errno, EINVAL);
-	errno = 0;
-	assert_null(vsw_flow_table_build(NULL, 1, SOCKET_ID_ANY));
-	assert_int_equal(errno, EINVAL);
+	assert_build_fails(rules, 4, EINVAL);
+	assert_build_fails(rules, VSW_FLOW_MAX_RULES + 1, EINVAL);
+	assert_build_fails(NULL, 1, EINVAL);
 
 	/* An empty table: every lookup misses. */
 	t = vsw_flow_table_build(NULL, 0, SOCKET_ID_ANY);
