@@ -305,16 +305,17 @@ static bool
 render_pmd_stats(const json_t *result, FILE *out)
 {
 	const json_t *pmd;
-	char lc[32], so[32], pk[32], bc[32], ic[32], cpp[32], bpp[32], pct[32], rxqs[512];
+	char lc[32], so[32], pk[32], bc[32], ic[32], cpp[32], bpp[32], ppb[32], pct[32], rxqs[512];
 	size_t i;
 
 	if (!is_object_array(result, "pmds"))
 		return false;
-	fprintf(out, "%5s  %6s  %14s  %16s  %16s  %10s  %10s  %6s  %s\n", "LCORE", "SOCKET",
-		"PACKETS", "BUSY-CYCLES", "IDLE-CYCLES", "CYC/PKT", "BURST-CYC", "BUSY%", "RXQS");
+	fprintf(out, "%5s  %6s  %14s  %16s  %16s  %10s  %10s  %9s  %6s  %s\n", "LCORE", "SOCKET",
+		"PACKETS", "BUSY-CYCLES", "IDLE-CYCLES", "CYC/PKT", "BURST-CYC", "PKT/BURST", "BUSY%",
+		"RXQS");
 	json_array_foreach(json_object_get(result, "pmds"), i, pmd) {
 		format_rxqs(pmd, rxqs, sizeof(rxqs));
-		fprintf(out, "%5s  %6s  %14s  %16s  %16s  %10s  %10s  %6s  %s\n",
+		fprintf(out, "%5s  %6s  %14s  %16s  %16s  %10s  %10s  %9s  %6s  %s\n",
 			get_num(pmd, "lcore", lc, sizeof(lc)),
 			get_num(pmd, "socket", so, sizeof(so)),
 			get_num(pmd, "packets", pk, sizeof(pk)),
@@ -322,6 +323,7 @@ render_pmd_stats(const json_t *result, FILE *out)
 			get_num(pmd, "idle_cycles", ic, sizeof(ic)),
 			get_num(pmd, "cycles_per_packet", cpp, sizeof(cpp)),
 			get_num(pmd, "burst_cycles_per_packet", bpp, sizeof(bpp)),
+			get_num(pmd, "packets_per_burst", ppb, sizeof(ppb)),
 			get_num(pmd, "busy_pct", pct, sizeof(pct)), rxqs);
 	}
 	/* The flow path, where a bridge has flow rules. */

@@ -795,13 +795,16 @@ pmd_json(const struct dp_pmd_info *info, void *arg)
 		json_array_append_new(rxqs, json_pack("{s:s, s:i}", "port", info->rxqs[i].name,
 						      "queue", info->rxqs[i].queue));
 	json_array_append_new(arg, json_pack(
-		"{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:I, s:I, s:I, s:o}",
+		"{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:o}",
 		"lcore", (int)info->lcore, "socket", info->socket,
 		"packets", (json_int_t)info->packets,
 		"busy_cycles", (json_int_t)info->busy_cycles,
 		"idle_cycles", (json_int_t)info->idle_cycles,
 		"burst_cycles", (json_int_t)info->burst_cycles,
 		"iterations", (json_int_t)info->iterations,
+		"rx_bursts", (json_int_t)info->rx_bursts,
+		"packets_per_burst",
+		info->rx_bursts ? (double)info->packets / (double)info->rx_bursts : 0.0,
 		"cycles_per_packet",
 		info->packets ? (double)info->busy_cycles / (double)info->packets : 0.0,
 		"burst_cycles_per_packet",

@@ -201,6 +201,9 @@ struct dp_pmd_info {
 	 * tx (testpmd's --record-core-cycles measure): busy_cycles less the
 	 * empty polls and the loop's own work within busy iterations */
 	uint64_t burst_cycles;
+	/** rx calls that returned packets: packets / rx_bursts is the mean
+	 * burst, which the pipeline's per-burst work is spread over */
+	uint64_t rx_bursts;
 	uint64_t iterations;
 	uint16_t n_rxq;
 	uint64_t busy_cycles_last;	/**< busy cycles of the last interval (10 s) */

@@ -985,6 +985,7 @@ dp_pmd_foreach(int (*cb)(const struct dp_pmd_info *info, void *arg), void *arg)
 		info.idle_cycles = __atomic_load_n(&pmd->idle_cycles, __ATOMIC_RELAXED);
 		info.burst_cycles = __atomic_load_n(&pmd->burst_cycles, __ATOMIC_RELAXED);
 		info.iterations = __atomic_load_n(&pmd->iterations, __ATOMIC_RELAXED);
+		info.rx_bursts = __atomic_load_n(&pmd->rx_bursts, __ATOMIC_RELAXED);
 		info.pipe = pmd->vsw.pmd;
 		info.busy_cycles_last = dp.pmd_busy_last[i];
 		info.total_cycles_last = dp.pmd_total_last[i];

@@ -101,6 +101,7 @@ dp_pmd_main(void *arg)
 			dt = now - t;
 			t = now;
 			pmd->burst_cycles += dt;
+			pmd->rx_bursts++;
 			/* Single writer (this PMD owns the queue); read by control. */
 			__atomic_store_n(&port->rxq_cycles[q->queue], port->rxq_cycles[q->queue] + dt,
 					 __ATOMIC_RELAXED);

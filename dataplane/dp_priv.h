@@ -132,6 +132,7 @@ struct dp_pmd {
 	uint64_t busy_cycles;
 	uint64_t idle_cycles;
 	uint64_t burst_cycles;	/* rx call to tx flush, bursts of >= 1 packet only */
+	uint64_t rx_bursts;	/* rx calls that returned packets */
 	uint64_t iterations;
 	struct vsw_pmd vsw;
 } __rte_cache_aligned;

@@ -170,6 +170,7 @@ tel_pmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "busy_cycles", p->busy_cycles);
 	rte_tel_data_add_dict_u64(d, "idle_cycles", p->idle_cycles);
 	rte_tel_data_add_dict_u64(d, "burst_cycles", p->burst_cycles);
+	rte_tel_data_add_dict_u64(d, "rx_bursts", p->rx_bursts);
 	rte_tel_data_add_dict_u64(d, "iterations", p->iterations);
 	rte_tel_data_add_dict_u64(d, "cycles_per_packet",
 				  p->packets ? p->busy_cycles / p->packets : 0);

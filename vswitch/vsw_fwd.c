@@ -647,7 +647,8 @@ _Static_assert(offsetof(struct rte_ether_hdr, src_addr) == RTE_ETHER_ADDR_LEN, "
 
 /*
  * The conversation of a frame whose header starts with the 8-byte words @w0
- * (bytes 0-7) and @w1 (bytes 6-13), in VLAN @vlan: the FDB keys (struct
+ * (bytes 0-7) and @w1 (bytes 6-13), in the VLAN whose FDB key bits are @v
+ * (the VLAN << 48): the FDB keys (struct
  * vsw_fdb_key: the MAC, then the VLAN) of its two addresses, the lower in
  * k[0] and the higher in k[1]. Returns the side its source is: k[side] is
  * the source's key, k[side ^ 1] the destination's. Built from two loads, not
@@ -655,9 +656,8 @@ _Static_assert(offsetof(struct rte_ether_hdr, src_addr) == RTE_ETHER_ADDR_LEN, "
  * forwarding.
  */
 static inline unsigned int
-pair_key(uint64_t w0, uint64_t w1, uint16_t vlan, uint64_t k[2])
+pair_key_v(uint64_t w0, uint64_t w1, uint64_t v, uint64_t k[2])
 {
-	uint64_t v = (uint64_t)vlan << 48;
 	uint64_t src = (w1 & MAC_BITS) | v;
 	uint64_t dst = (w0 & MAC_BITS) | v;
 	unsigned int s = src > dst;
@@ -665,6 +665,13 @@ pair_key(uint64_t w0, uint64_t w1, uint16_t vlan, uint64_t k[2])
 	k[0] = s ? dst : src;
 	k[1] = s ? src : dst;
 	return s;
+}
+
+/* pair_key_v() of VLAN @vlan. */
+static inline unsigned int
+pair_key(uint64_t w0, uint64_t w1, uint16_t vlan, uint64_t k[2])
+{
+	return pair_key_v(w0, w1, (uint64_t)vlan << 48, k);
 }
 
 /*
@@ -827,6 +834,42 @@ bulk_hit(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id, u
 _Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_PAIR, "bulk indices");
 
 /*
+ * Whether every frame that bulk_fast() takes on @in_port (untagged, in VLAN
+ * @vlan, at most @max_l3 bytes past its header) leaves @out as it came:
+ * l2_forward()'s decision for all of them at once. When not, bulk_fast()
+ * hands each of them to l2_forward(), which drops, floods, tags or refuses
+ * it as it must.
+ */
+static bool
+bulk_fast_out(const struct vsw_snapshot *snap, uint16_t br_id, uint16_t in_port, uint16_t out,
+	      uint16_t vlan, uint32_t max_l3)
+{
+	const struct vsw_port_info *out_pi;
+	uint32_t out_tci;
+
+	if (out == in_port || !bridge_port(snap, br_id, out))
+		return false;
+	out_pi = &snap->ports[out];
+	return egress_tci(out_pi, vlan, vlan, &out_tci) && out_tci == TCI_NONE &&
+	       port_max_l3(out_pi) >= max_l3;
+}
+
+/*
+ * Give back to @pmd the batch of @port that bulk_fast() filled from its own
+ * count: @n frames now, @n0 when it took it (a batch that was empty is
+ * dirty now).
+ */
+static inline void
+bulk_fast_put(struct vsw_pmd *pmd, uint16_t port, unsigned int n0, unsigned int n)
+{
+	if (port >= VSW_MAX_PORTS)
+		return;
+	pmd->tx[port].n = (uint16_t)n;
+	if (n0 == 0 && n != 0)
+		pmd->dirty[pmd->n_dirty++] = port;
+}
+
+/*
  * input_l2_bulk()'s start on a port that takes untagged frames, with the
  * pair cache on, for the usual burst: untagged unicast frames within the
  * port's MTU whose pairs are in the cache. Parses and hashes the frames up
@@ -837,26 +880,27 @@ _Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_PAIR, "bulk ind
  * conversation among the frames it parsed (of bucket: about the changes of
  * addresses that input_l2_bulk() counts). What it skips: the per-frame
  * l2_frame, drop and group cases and the FDB's bookkeeping, which frames of
- * this kind do not need; per burst, what @bm (the port's, of this epoch)
- * keeps from the last one.
+ * this kind do not need; per run of frames to one port, l2_forward()'s
+ * decision (bulk_fast_out(): kept in @bm, the port's of this epoch, from
+ * one burst to the next) and the output batch's count, kept in a register.
  */
-static uint16_t
+static __rte_noinline uint16_t
 bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	  uint16_t in_port, struct rte_mbuf **pkts, uint16_t n, struct vsw_bulk_memo *bm,
 	  unsigned int *runs)
 {
-	/* Every frame here: untagged, so tagged vlan0 in the bridge. */
-	struct l2_frame f = { .hdr_size = HDR_SIZE_ETH, .vlan = bm->vlan0, .tci = bm->vlan0,
-			      .wire = TCI_NONE };
-	struct vsw_pair_tags tags = vsw_pair_tags(pmd->pair_epoch << 8, pair_tick(pmd));
-	struct bulk_egress eg = { .out = bm->out, .tci = bm->vlan0, .out_tci = bm->out_tci,
-				  .max_l3 = bm->out_max_l3,
-				  .batch = bm->out < VSW_MAX_PORTS ? &pmd->tx[bm->out] : NULL };
+	const struct vsw_pair_tags tags = vsw_pair_tags(pmd->pair_epoch << 8, pair_tick(pmd));
+	const struct vsw_pair_bucket *pair = pmd->pair;
+	const uint64_t vlan = (uint64_t)bm->vlan0 << 48;
+	const uint32_t max_l3 = bm->max_l3;
 	uint64_t klo[VSW_BURST], khi[VSW_BURST], k[2], w0, w1;
-	uint32_t l3[VSW_BURST], bi[VSW_BURST], max_l3 = bm->max_l3, last_b = UINT32_MAX;
+	uint32_t bi[VSW_BURST];
 	uint8_t side[VSW_BURST];
-	uint16_t i, parsed, out;
-	unsigned int r = 0, sent = 0;
+	struct rte_mbuf **tx = NULL;	/* the current port's batch */
+	unsigned int i, parsed, r, tn = 0, tn0 = 0, slow = 0;
+	uint16_t cur = bm->out, out;
+	bool fast = bm->out_fast;
+	struct l2_frame f;
 
 	for (i = 0; i < n; i++) {
 		const struct rte_mbuf *m = pkts[i];
@@ -864,38 +908,61 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		l3[i] = rte_pktmbuf_pkt_len(m) - HDR_SIZE_ETH;
 		if (unlikely(rte_pktmbuf_data_len(m) < HDR_SIZE_ETH || (p[0] & 1) ||
 			     ether_type(p) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) ||
-			     l3[i] > max_l3))
+			     rte_pktmbuf_pkt_len(m) - HDR_SIZE_ETH > max_l3))
 			break;
 		memcpy(&w0, p, sizeof(w0));
 		memcpy(&w1, p + RTE_ETHER_ADDR_LEN, sizeof(w1));
-		side[i] = (uint8_t)pair_key(w0, w1, bm->vlan0, k);
+		side[i] = (uint8_t)pair_key_v(w0, w1, vlan, k);
 		klo[i] = k[0];
 		khi[i] = k[1];
 		bi[i] = pair_bucket(VSW_PAIR_BUCKETS - 1, k);
-		r += bi[i] != last_b;
-		last_b = bi[i];
-		rte_prefetch0(&pmd->pair[bi[i]]);
+		rte_prefetch0(&pair[bi[i]]);
 	}
 	parsed = i;
+	/* Changes of bucket, apart: a loop the compiler vectorizes. */
+	r = parsed != 0;
+	for (i = 1; i < parsed; i++)
+		r += bi[i] != bi[i - 1];
 	*runs += r;
+	if (cur < VSW_MAX_PORTS) {
+		tx = pmd->tx[cur].pkts;
+		tn = tn0 = pmd->tx[cur].n;
+	}
 	for (i = 0; i < parsed; i++) {
 		k[0] = klo[i];
 		k[1] = khi[i];
-		out = pair_find(&pmd->pair[bi[i]], vsw_pair_tag(&tags, bi[i]), k, side[i], in_port);
+		out = pair_find(&pair[bi[i]], vsw_pair_tag(&tags, bi[i]), k, side[i], in_port);
 		if (out == VSW_PORT_NONE)
 			break;
-		f.l3_size = l3[i];
-		sent += bulk_hit(pmd, snap, br_id, in_port, pkts[i], &f, out, &eg);
+		if (unlikely(out != cur)) {
+			bulk_fast_put(pmd, cur, tn0, tn);
+			cur = out;
+			fast = bulk_fast_out(snap, br_id, in_port, out, bm->vlan0, max_l3);
+			tx = pmd->tx[cur].pkts;
+			tn = tn0 = pmd->tx[cur].n;
+		}
+		if (likely(fast && tn < VSW_BURST)) {
+			tx[tn++] = pkts[i];
+			continue;
+		}
+		/* The port's own decision for this frame, with the batch's
+		 * count given back first and taken anew after. */
+		bulk_fast_put(pmd, cur, tn0, tn);
+		f = (struct l2_frame){ .hdr_size = HDR_SIZE_ETH, .vlan = bm->vlan0,
+				       .tci = bm->vlan0, .wire = TCI_NONE,
+				       .l3_size = rte_pktmbuf_pkt_len(pkts[i]) - HDR_SIZE_ETH };
+		l2_forward(pmd, snap, br_id, in_port, pkts[i], &f, out, NULL);
+		tn = tn0 = pmd->tx[cur].n;
+		slow++;
 	}
-	bm->out = eg.out;
-	bm->out_tci = eg.out_tci;
-	bm->out_max_l3 = eg.max_l3;
+	bulk_fast_put(pmd, cur, tn0, tn);
+	bm->out = cur;
+	bm->out_fast = fast;
 	pmd->pmd.pair_hits += i;
-	pmd->pmd.forwarded += sent;
-	return i;
+	pmd->pmd.forwarded += i - slow;
+	return (uint16_t)i;
 }
 
 /*

@@ -162,7 +162,7 @@ struct vsw_memo_fast {
  * burst of an input port, kept for its next bursts while the pair epoch is
  * the same (no new snapshot: the ports' settings hold): whether the port
  * takes untagged frames, into which VLAN, its MTU, and the egress decision
- * of its last burst's last output port (vsw_fwd.c, struct bulk_egress).
+ * of its last burst's last output port (vsw_fwd.c, bulk_fast_out()).
  */
 struct vsw_bulk_memo {
 	uint32_t epoch;		/* the PMD's pair epoch; 0: none */
@@ -170,8 +170,9 @@ struct vsw_bulk_memo {
 	uint16_t vlan0;
 	uint32_t max_l3;	/* the port's MTU, or UINT32_MAX */
 	uint16_t out;		/* VSW_PORT_NONE: no egress decision */
-	uint32_t out_tci;	/* out's tag for frames of vlan0 */
-	uint32_t out_max_l3;	/* out's limit for frames queued as they are */
+	/* Every frame that bulk_fast() takes leaves out as it came
+	 * (vsw_fwd.c, bulk_fast_out()). */
+	bool out_fast;
 };
 
 /*

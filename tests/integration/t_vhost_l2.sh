@@ -88,3 +88,9 @@ echo "mac-pair cache: $hits hits, $misses misses"
 assert_eq "$([ "$hits" -ge 3200 ] && echo yes)" yes "most of the mix's 6400 frames hit the MAC-pair cache"
 assert_eq "$([ $((hits + misses)) -le 6400 ] && echo yes)" yes "pair lookups <= frames"
 ctl pmd-stats | grep "mac-pair"
+# Every rx call that returned packets is a burst: at most 32 frames each.
+pk=$(($(pair "$st1" packets) - $(pair "$st0" packets)))
+bursts=$(($(pair "$st1" rx_bursts) - $(pair "$st0" rx_bursts)))
+echo "rx: $pk packets in $bursts bursts"
+assert_eq "$([ "$pk" -ge 6400 ] && [ $((bursts * 32)) -ge "$pk" ] && [ "$bursts" -le "$pk" ] &&
+	echo yes)" yes "rx bursts: between packets / 32 and packets"

@@ -447,12 +447,13 @@ test_print(void **state)
 	t = render("pmd-stats", "pmd.stats",
 		   "{\"pmds\":[{\"lcore\":2,\"socket\":0,\"packets\":100,\"busy_cycles\":1000,"
 		   "\"idle_cycles\":9000,\"cycles_per_packet\":10,\"burst_cycles_per_packet\":8.5,"
-		   "\"busy_pct\":10.0,"
+		   "\"packets_per_burst\":12.5,\"busy_pct\":10.0,"
 		   "\"rxqs\":[{\"port\":\"p0\",\"queue\":0},{\"port\":\"vh0\",\"queue\":1}]}]}",
 		   false);
 	assert_contains(t, "LCORE  SOCKET");
 	assert_contains(t, "BURST-CYC");
-	assert_contains(t, "  10         8.5    10.0  p0:0,vh0:1\n");
+	assert_contains(t, "PKT/BURST");
+	assert_contains(t, "  10         8.5       12.5    10.0  p0:0,vh0:1\n");
 	assert_null(strstr(t, "flow lookups"));
 	free(t);
 

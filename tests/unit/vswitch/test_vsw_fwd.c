@@ -1730,6 +1730,118 @@ test_memo_batch_full(void **state)
 		check_frame(pmd.tx[2].pkts[i], &b, &a, -1, 46);
 }
 
+/*
+ * The bulk path's lean start (bulk_fast()) fills the output batches from
+ * its own count: frames to ports 2 and 3 in turn each go to their port in
+ * order, each port is flushed once (one dirty mark each), and a batch that
+ * was not empty takes what fits, the rest counted as tx_full drops.
+ */
+static void
+test_bulk_fast_batches(void **state)
+{
+	struct rte_ether_addr s = vsw_test_mac(0x80), d, x = vsw_test_mac(0x7f);
+	struct rte_mbuf *pkts[VSW_BURST];
+	uint64_t h0, f0;
+	unsigned int i, r;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_ACCESS, 10);
+	add_port(2, BR, VSW_VLAN_ACCESS, 10);
+	add_port(3, BR, VSW_VLAN_ACCESS, 10);
+	/* Destination i behind port 2 (even i) or 3 (odd), the source and
+	 * 0x7f (for the fill below) behind port 1. */
+	for (i = 0; i < VSW_BURST; i++) {
+		d = vsw_test_mac((uint8_t)(0x10 + i));
+		input1(2 + (i & 1), frame(&bcast, &d, -1, 46));
+	}
+	input1(1, frame(&bcast, &s, -1, 46));
+	input1(1, frame(&bcast, &x, -1, 46));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	/* The memo path, then the general bulk path (caching the pairs),
+	 * then the lean start. */
+	for (r = 0; r < 3; r++) {
+		h0 = pmd.pmd.pair_hits;
+		f0 = pmd.pmd.forwarded;
+		for (i = 0; i < VSW_BURST; i++) {
+			d = vsw_test_mac((uint8_t)(0x10 + i));
+			pkts[i] = frame(&d, &s, -1, 46 + i);
+		}
+		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+		assert_int_equal(pmd.pmd.forwarded - f0, VSW_BURST);
+		assert_int_equal(pmd.pmd.pair_hits - h0, r == 2 ? VSW_BURST : 0);
+		assert_int_equal(pmd.n_dirty, 2);
+		check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, VSW_BURST / 2, VSW_BURST / 2 });
+		for (i = 0; i < VSW_BURST; i++) {
+			d = vsw_test_mac((uint8_t)(0x10 + i));
+			check_frame(pmd.tx[2 + (i & 1)].pkts[i / 2], &d, &s, -1, 46 + i);
+		}
+		flush_tx();
+		assert_true(pmd.l2_spread[1]);
+	}
+	/* Port 3's batch holds 20 frames (from port 2, not flushed): the
+	 * lean start's 16 frames to port 3 find room for 12. */
+	for (i = 0; i < 20; i++) {
+		d = vsw_test_mac(0x11);
+		pkts[i] = frame(&d, &x, -1, 46);
+	}
+	vsw_input(&pmd, &snap, 2, pkts, 20);
+	assert_int_equal(pmd.tx[3].n, 20);
+	h0 = pmd.pmd.pair_hits;
+	for (i = 0; i < VSW_BURST; i++) {
+		d = vsw_test_mac((uint8_t)(0x10 + i));
+		pkts[i] = frame(&d, &s, -1, 46 + i);
+	}
+	vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+	assert_int_equal(pmd.pmd.pair_hits - h0, VSW_BURST);
+	assert_int_equal(pmd.n_dirty, 2);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, VSW_BURST / 2, VSW_BURST });
+	assert_int_equal(drops(3, VSW_DROP_TX_FULL), VSW_BURST / 2 - 12);
+	/* The first 12 of them, in order, after the 20. */
+	for (i = 1; i < 24; i += 2) {
+		d = vsw_test_mac((uint8_t)(0x10 + i));
+		check_frame(pmd.tx[3].pkts[20 + i / 2], &d, &s, -1, 46 + i);
+	}
+	flush_tx();
+	/* Two conversations in a burst of two keep the port on the bulk
+	 * path; one in a burst of four takes it back to the memo path. */
+	for (r = 0; r < 2; r++) {
+		for (i = 0; i < 2 + 2 * r; i++) {
+			d = vsw_test_mac((uint8_t)(0x10 + (r == 0 ? i : 0)));
+			pkts[i] = frame(&d, &s, -1, 46);
+		}
+		vsw_input(&pmd, &snap, 1, pkts, (uint16_t)(2 + 2 * r));
+		assert_int_equal(pmd.l2_spread[1], r == 0);
+		flush_tx();
+	}
+	/* A trunk port: frames of VLAN 10 leave it tagged, not as they came
+	 * (l2_forward() tags them for the lean start). */
+	add_port(4, BR, VSW_VLAN_TRUNK, 0);
+	snap.generation++;
+	d = vsw_test_mac(0x40);
+	input1(4, frame(&bcast, &d, 10, 46));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	for (r = 0; r < 3; r++) {
+		h0 = pmd.pmd.pair_hits;
+		for (i = 0; i < VSW_BURST; i++) {
+			d = vsw_test_mac((uint8_t)(i & 1 ? 0x40 : 0x10 + i));
+			pkts[i] = frame(&d, &s, -1, 46 + i);
+		}
+		pmd.l2_spread[1] = true;
+		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
+		assert_int_equal(pmd.pmd.pair_hits - h0, r == 0 ? 0 : VSW_BURST);
+		check_tx((const int[]){ 1, 2, 4, -1 },
+			 (const int[]){ 0, VSW_BURST / 2, VSW_BURST / 2 });
+		for (i = 0; i < VSW_BURST; i++) {
+			d = vsw_test_mac((uint8_t)(i & 1 ? 0x40 : 0x10 + i));
+			check_frame(pmd.tx[i & 1 ? 4 : 2].pkts[i / 2], &d, &s, i & 1 ? 10 : -1,
+				    46 + i);
+		}
+		flush_tx();
+	}
+}
+
 static void
 test_learn_ring_full(void **state)
 {
@@ -1804,6 +1916,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pair_refresh_aging, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memo_batch_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_fast_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_ring_full, setup, teardown),
 	};
 
