@@ -1730,6 +1730,28 @@ test_memo_batch_full(void **state)
 		check_frame(pmd.tx[2].pkts[i], &b, &a, -1, 46);
 }
 
+/* Destination of frame i of turn_burst(): 0x10 + i, or 0x40 for odd i when
+ * @trunk. */
+static struct rte_ether_addr
+turn_dst(unsigned int i, bool trunk)
+{
+	return vsw_test_mac((uint8_t)(trunk && (i & 1) ? 0x40 : 0x10 + i));
+}
+
+/* A burst of VSW_BURST frames from @src, frame i to turn_dst(i, @trunk)
+ * with a payload of 46 + i bytes, into @pkts. */
+static void
+turn_burst(struct rte_mbuf **pkts, const struct rte_ether_addr *src, bool trunk)
+{
+	struct rte_ether_addr d;
+	unsigned int i;
+
+	for (i = 0; i < VSW_BURST; i++) {
+		d = turn_dst(i, trunk);
+		pkts[i] = frame(&d, src, -1, 46 + i);
+	}
+}
+
 /*
  * The bulk path's lean start (bulk_fast()) fills the output batches from
  * its own count: frames to ports 2 and 3 in turn each go to their port in
@@ -1763,17 +1785,14 @@ test_bulk_fast_batches(void **state)
 	for (r = 0; r < 3; r++) {
 		h0 = pmd.pmd.pair_hits;
 		f0 = pmd.pmd.forwarded;
-		for (i = 0; i < VSW_BURST; i++) {
-			d = vsw_test_mac((uint8_t)(0x10 + i));
-			pkts[i] = frame(&d, &s, -1, 46 + i);
-		}
+		turn_burst(pkts, &s, false);
 		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
 		assert_int_equal(pmd.pmd.forwarded - f0, VSW_BURST);
 		assert_int_equal(pmd.pmd.pair_hits - h0, r == 2 ? VSW_BURST : 0);
 		assert_int_equal(pmd.n_dirty, 2);
 		check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, VSW_BURST / 2, VSW_BURST / 2 });
 		for (i = 0; i < VSW_BURST; i++) {
-			d = vsw_test_mac((uint8_t)(0x10 + i));
+			d = turn_dst(i, false);
 			check_frame(pmd.tx[2 + (i & 1)].pkts[i / 2], &d, &s, -1, 46 + i);
 		}
 		flush_tx();
@@ -1788,10 +1807,7 @@ test_bulk_fast_batches(void **state)
 	vsw_input(&pmd, &snap, 2, pkts, 20);
 	assert_int_equal(pmd.tx[3].n, 20);
 	h0 = pmd.pmd.pair_hits;
-	for (i = 0; i < VSW_BURST; i++) {
-		d = vsw_test_mac((uint8_t)(0x10 + i));
-		pkts[i] = frame(&d, &s, -1, 46 + i);
-	}
+	turn_burst(pkts, &s, false);
 	vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
 	assert_int_equal(pmd.pmd.pair_hits - h0, VSW_BURST);
 	assert_int_equal(pmd.n_dirty, 2);
@@ -1799,7 +1815,7 @@ test_bulk_fast_batches(void **state)
 	assert_int_equal(drops(3, VSW_DROP_TX_FULL), VSW_BURST / 2 - 12);
 	/* The first 12 of them, in order, after the 20. */
 	for (i = 1; i < 24; i += 2) {
-		d = vsw_test_mac((uint8_t)(0x10 + i));
+		d = turn_dst(i, false);
 		check_frame(pmd.tx[3].pkts[20 + i / 2], &d, &s, -1, 46 + i);
 	}
 	flush_tx();
@@ -1824,17 +1840,14 @@ test_bulk_fast_batches(void **state)
 	flush_tx();
 	for (r = 0; r < 3; r++) {
 		h0 = pmd.pmd.pair_hits;
-		for (i = 0; i < VSW_BURST; i++) {
-			d = vsw_test_mac((uint8_t)(i & 1 ? 0x40 : 0x10 + i));
-			pkts[i] = frame(&d, &s, -1, 46 + i);
-		}
+		turn_burst(pkts, &s, true);
 		pmd.l2_spread[1] = true;
 		vsw_input(&pmd, &snap, 1, pkts, VSW_BURST);
 		assert_int_equal(pmd.pmd.pair_hits - h0, r == 0 ? 0 : VSW_BURST);
 		check_tx((const int[]){ 1, 2, 4, -1 },
 			 (const int[]){ 0, VSW_BURST / 2, VSW_BURST / 2 });
 		for (i = 0; i < VSW_BURST; i++) {
-			d = vsw_test_mac((uint8_t)(i & 1 ? 0x40 : 0x10 + i));
+			d = turn_dst(i, true);
 			check_frame(pmd.tx[i & 1 ? 4 : 2].pkts[i / 2], &d, &s, i & 1 ? 10 : -1,
 				    46 + i);
 		}
