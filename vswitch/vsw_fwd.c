@@ -836,22 +836,20 @@ _Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_PAIR, "bulk ind
 /*
  * Whether every frame that bulk_fast() takes on @in_port (untagged, in VLAN
  * @vlan, at most @max_l3 bytes past its header) leaves @out as it came:
- * l2_forward()'s decision for all of them at once. When not, bulk_fast()
- * hands each of them to l2_forward(), which drops, floods, tags or refuses
- * it as it must.
+ * bulk_egress()'s decision for the largest of them, which holds for all.
+ * When not, bulk_fast() hands each of them to l2_forward(), which drops,
+ * floods, tags or refuses it as it must.
  */
 static bool
-bulk_fast_out(const struct vsw_snapshot *snap, uint16_t br_id, uint16_t in_port, uint16_t out,
-	      uint16_t vlan, uint32_t max_l3)
+bulk_fast_out(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
+	      uint16_t in_port, uint16_t out, uint16_t vlan, uint32_t max_l3)
 {
-	const struct vsw_port_info *out_pi;
-	uint32_t out_tci;
+	const struct l2_frame f = { .hdr_size = HDR_SIZE_ETH, .vlan = vlan, .tci = vlan,
+				    .wire = TCI_NONE };
+	struct bulk_egress eg;
 
-	if (out == in_port || !bridge_port(snap, br_id, out))
-		return false;
-	out_pi = &snap->ports[out];
-	return egress_tci(out_pi, vlan, vlan, &out_tci) && out_tci == TCI_NONE &&
-	       port_max_l3(out_pi) >= max_l3;
+	bulk_egress(pmd, snap, br_id, in_port, out, &f, &eg);
+	return eg.out_tci == f.wire && eg.max_l3 >= max_l3;
 }
 
 /*
@@ -939,7 +937,7 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 		if (unlikely(out != cur)) {
 			bulk_fast_put(pmd, cur, tn0, tn);
 			cur = out;
-			fast = bulk_fast_out(snap, br_id, in_port, out, bm->vlan0, max_l3);
+			fast = bulk_fast_out(pmd, snap, br_id, in_port, out, bm->vlan0, max_l3);
 			tx = pmd->tx[cur].pkts;
 			tn = tn0 = pmd->tx[cur].n;
 		}
