@@ -853,18 +853,77 @@ bulk_fast_out(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 }
 
 /*
- * Give back to @pmd the batch of @port that bulk_fast() filled from its own
- * count: @n frames now, @n0 when it took it (a batch that was empty is
- * dirty now).
+ * What bulk_fast() holds of the run of frames it is in: their output port
+ * and where its batch's next frame goes, up to where the port's decision
+ * for the run (bulk_fast_out()) lets it: the batch's end when frames leave
+ * as they came, its start when each goes through l2_forward(). The batch's
+ * own count is given back once, when the run ends (fast_run_put()).
  */
+struct fast_run {
+	struct rte_mbuf **at;	/* the batch's next slot; NULL: no port */
+	struct rte_mbuf **end;
+	unsigned int slow;	/* frames handed to l2_forward() */
+	uint16_t cur;		/* the port; VSW_PORT_NONE: none yet */
+};
+
+/* Begin @fr's run on port @out, whose decision is @fast. */
 static inline void
-bulk_fast_put(struct vsw_pmd *pmd, uint16_t port, unsigned int n0, unsigned int n)
+fast_run_take(struct vsw_pmd *pmd, struct fast_run *fr, uint16_t out, bool fast)
 {
-	if (port >= VSW_MAX_PORTS)
+	struct vsw_tx_batch *b = &pmd->tx[out];
+
+	fr->cur = out;
+	fr->at = &b->pkts[b->n];
+	fr->end = fast ? &b->pkts[VSW_BURST] : b->pkts;
+}
+
+/*
+ * End @fr's run: its batch's count from where the run got to, and a batch
+ * that was empty marked for the flush. Returns the run's decision.
+ */
+static inline bool
+fast_run_put(struct vsw_pmd *pmd, const struct fast_run *fr)
+{
+	struct vsw_tx_batch *b;
+
+	if (fr->cur >= VSW_MAX_PORTS)
+		return false;
+	b = &pmd->tx[fr->cur];
+	if (b->n == 0 && fr->at != b->pkts)
+		pmd->dirty[pmd->n_dirty++] = fr->cur;
+	b->n = (uint16_t)(fr->at - b->pkts);
+	return fr->end != b->pkts;
+}
+
+/*
+ * bulk_fast()'s frame @m, whose pair the cache holds, to @out: queued as it
+ * is when the run's decision lets it through and the batch has room, else
+ * through l2_forward() (with the batch's count given back first and taken
+ * anew after).
+ */
+static __rte_always_inline void
+bulk_fast_send(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
+	       uint16_t in_port, const struct vsw_bulk_memo *bm, struct fast_run *fr,
+	       struct rte_mbuf *m, uint16_t out)
+{
+	struct l2_frame f;
+	bool fast;
+
+	if (unlikely(out != fr->cur)) {
+		fast_run_put(pmd, fr);
+		fast_run_take(pmd, fr, out,
+			      bulk_fast_out(pmd, snap, br_id, in_port, out, bm->vlan0, bm->max_l3));
+	}
+	if (likely(fr->at < fr->end)) {
+		*fr->at++ = m;
 		return;
-	pmd->tx[port].n = (uint16_t)n;
-	if (n0 == 0 && n != 0)
-		pmd->dirty[pmd->n_dirty++] = port;
+	}
+	fast = fast_run_put(pmd, fr);
+	f = (struct l2_frame){ .hdr_size = HDR_SIZE_ETH, .vlan = bm->vlan0, .tci = bm->vlan0,
+			       .wire = TCI_NONE, .l3_size = rte_pktmbuf_pkt_len(m) - HDR_SIZE_ETH };
+	l2_forward(pmd, snap, br_id, in_port, m, &f, out, NULL);
+	fast_run_take(pmd, fr, out, fast);
+	fr->slow++;
 }
 
 /*
@@ -872,9 +931,14 @@ bulk_fast_put(struct vsw_pmd *pmd, uint16_t port, unsigned int n0, unsigned int 
  * pair cache on, for the usual burst: untagged unicast frames within the
  * port's MTU whose pairs are in the cache. Parses and hashes the frames up
  * to the first that is not such a frame (prefetching their buckets), then
- * forwards them in order up to the first whose pair the cache does not
- * hold. Returns how many it forwarded: input_l2_bulk() takes the rest, from
- * the first it did not, as a burst of its own. Adds to *@runs the changes of
+ * forwards in order those whose pair the cache holds, and moves the others
+ * (misses: a conversation new in this epoch or due for its FDB refresh) to
+ * the front of @pkts, in order, *@missed of them. Returns how many frames
+ * it parsed: input_l2_bulk() takes the misses and the frames after those it
+ * parsed as a burst of its own. Only frames of different conversations pass each other
+ * so: the frames of one conversation and direction all hit or all miss (the
+ * cache does not change in the burst), as frames of one flow keep their
+ * order in OVS's per-flow batches. Adds to *@runs the changes of
  * conversation among the frames it parsed (of bucket: about the changes of
  * addresses that input_l2_bulk() counts). What it skips: the per-frame
  * l2_frame, drop and group cases and the FDB's bookkeeping, which frames of
@@ -885,7 +949,7 @@ bulk_fast_put(struct vsw_pmd *pmd, uint16_t port, unsigned int n0, unsigned int 
 static __rte_noinline uint16_t
 bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	  uint16_t in_port, struct rte_mbuf **pkts, uint16_t n, struct vsw_bulk_memo *bm,
-	  unsigned int *runs)
+	  unsigned int *runs, uint16_t *missed)
 {
 	const struct vsw_pair_tags tags = vsw_pair_tags(pmd->pair_epoch << 8, pair_tick(pmd));
 	const struct vsw_pair_bucket *pair = pmd->pair;
@@ -894,11 +958,9 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	uint64_t klo[VSW_BURST], khi[VSW_BURST], k[2], w0, w1;
 	uint32_t bi[VSW_BURST];
 	uint8_t side[VSW_BURST];
-	struct rte_mbuf **tx = NULL;	/* the current port's batch */
-	unsigned int i, parsed, r, tn = 0, tn0 = 0, slow = 0;
-	uint16_t cur = bm->out, out;
-	bool fast = bm->out_fast;
-	struct l2_frame f;
+	struct fast_run fr = { .cur = VSW_PORT_NONE };
+	unsigned int i, parsed, r, left = 0;
+	uint16_t out;
 
 	for (i = 0; i < n; i++) {
 		const struct rte_mbuf *m = pkts[i];
@@ -924,48 +986,40 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	for (i = 1; i < parsed; i++)
 		r += bi[i] != bi[i - 1];
 	*runs += r;
-	if (cur < VSW_MAX_PORTS) {
-		tx = pmd->tx[cur].pkts;
-		tn = tn0 = pmd->tx[cur].n;
-	}
+	if (bm->out < VSW_MAX_PORTS)
+		fast_run_take(pmd, &fr, bm->out, bm->out_fast);
+	/* Up to the first miss, then from it on, moving the misses to the
+	 * front: two loops of one body, so that the usual burst, all hits,
+	 * runs the first, which holds no count of misses. */
 	for (i = 0; i < parsed; i++) {
-		k[0] = klo[i];
-		k[1] = khi[i];
-		out = pair_find(&pair[bi[i]], vsw_pair_tag(&tags, bi[i]), k, side[i], in_port);
-		if (out == VSW_PORT_NONE)
+		out = pair_find(&pair[bi[i]], vsw_pair_tag(&tags, bi[i]),
+				(const uint64_t[2]){ klo[i], khi[i] }, side[i], in_port);
+		if (unlikely(out == VSW_PORT_NONE))
 			break;
-		if (unlikely(out != cur)) {
-			bulk_fast_put(pmd, cur, tn0, tn);
-			cur = out;
-			fast = bulk_fast_out(pmd, snap, br_id, in_port, out, bm->vlan0, max_l3);
-			tx = pmd->tx[cur].pkts;
-			tn = tn0 = pmd->tx[cur].n;
-		}
-		if (likely(fast && tn < VSW_BURST)) {
-			tx[tn++] = pkts[i];
+		bulk_fast_send(pmd, snap, br_id, in_port, bm, &fr, pkts[i], out);
+	}
+	for (; i < parsed; i++) {
+		out = pair_find(&pair[bi[i]], vsw_pair_tag(&tags, bi[i]),
+				(const uint64_t[2]){ klo[i], khi[i] }, side[i], in_port);
+		if (out == VSW_PORT_NONE) {
+			pkts[left++] = pkts[i];	/* left <= i */
 			continue;
 		}
-		/* The port's own decision for this frame, with the batch's
-		 * count given back first and taken anew after. */
-		bulk_fast_put(pmd, cur, tn0, tn);
-		f = (struct l2_frame){ .hdr_size = HDR_SIZE_ETH, .vlan = bm->vlan0,
-				       .tci = bm->vlan0, .wire = TCI_NONE,
-				       .l3_size = rte_pktmbuf_pkt_len(pkts[i]) - HDR_SIZE_ETH };
-		l2_forward(pmd, snap, br_id, in_port, pkts[i], &f, out, NULL);
-		tn = tn0 = pmd->tx[cur].n;
-		slow++;
+		bulk_fast_send(pmd, snap, br_id, in_port, bm, &fr, pkts[i], out);
 	}
-	bulk_fast_put(pmd, cur, tn0, tn);
-	bm->out = cur;
-	bm->out_fast = fast;
-	pmd->pmd.pair_hits += i;
-	pmd->pmd.forwarded += i - slow;
-	return (uint16_t)i;
+	bm->out_fast = fast_run_put(pmd, &fr);
+	bm->out = fr.cur;
+	pmd->pmd.pair_hits += parsed - left;
+	pmd->pmd.forwarded += parsed - left - fr.slow;
+	*missed = (uint16_t)left;
+	return (uint16_t)parsed;
 }
 
 /*
- * The L2 path for a burst of many addresses (input_one() for each frame, in
- * the same order, with the same results): parse every frame and prefetch
+ * The L2 path for a burst of many addresses (input_one() for each frame,
+ * with the same results, in the same order but for frames of different
+ * conversations: bulk_fast() forwards the hits it parses before the misses
+ * among them): parse every frame and prefetch
  * its conversation's line of the PMD's MAC-pair cache; forward the frames
  * the cache answers (one line a frame) until the first it does not; learn
  * the sources and look up the destinations of that one and the other
@@ -1008,6 +1062,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	struct vsw_bulk_memo *bm;
 	uint32_t epoch = 0, mask = 0, max_l3, b;
 	uint16_t i, vlan0 = 0, first = n;	/* first: the first frame left for the FDB */
+	uint16_t missed;
 	bool untagged;
 
 	if (pmd->pair != NULL && in_port != VSW_PAIR_UNSEEN) {
@@ -1024,11 +1079,13 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		vlan0 = bm->vlan0;
 		max_l3 = bm->max_l3;
 		if (untagged) {
-			i = bulk_fast(pmd, snap, br_id, in_port, pkts, n, bm, &runs);
-			if (i == n)
+			i = bulk_fast(pmd, snap, br_id, in_port, pkts, n, bm, &runs, &missed);
+			if (missed == 0 && i == n)
 				return runs;
-			pkts += i;
-			n -= i;
+			/* The misses, then the frames it did not parse. */
+			if (missed != i && i != n)
+				memmove(&pkts[missed], &pkts[i], (n - i) * sizeof(*pkts));
+			n = missed + n - i;
 			first = n;
 		}
 		epoch = pmd->pair_epoch;	/* vsw_input() took the burst's */

@@ -1014,6 +1014,41 @@ fast_frame(unsigned int i, bool untagged)
 	}
 }
 
+static bool
+same_bytes(const struct rte_mbuf *a, const struct rte_mbuf *b, uint32_t len)
+{
+	return rte_pktmbuf_data_len(a) >= len && rte_pktmbuf_data_len(b) >= len &&
+	       memcmp(rte_pktmbuf_mtod(a, const uint8_t *), rte_pktmbuf_mtod(b, const uint8_t *),
+		      len) == 0;
+}
+
+/*
+ * @b (@n frames a port sent) holds the frames of @a, byte for byte, and the
+ * frames of each conversation (the same two addresses) in the same order:
+ * frames of different conversations may pass each other on the bulk path
+ * (bulk_fast() sends the hits it parsed before the misses among them).
+ */
+static void
+check_same_frames(struct rte_mbuf *const *a, struct rte_mbuf *const *b, unsigned int n)
+{
+	bool used[VSW_BURST] = { false };
+	unsigned int at[VSW_BURST], i, j;
+
+	assert_true(n <= VSW_BURST);
+	for (j = 0; j < n; j++) {
+		for (i = 0; i < n; i++)
+			if (!used[i] && rte_pktmbuf_pkt_len(a[i]) == rte_pktmbuf_pkt_len(b[j]) &&
+			    same_bytes(a[i], b[j], rte_pktmbuf_data_len(a[i])))
+				break;
+		assert_true(i < n);
+		used[i] = true;
+		at[j] = i;
+		for (i = 0; i < j; i++)
+			if (same_bytes(b[i], b[j], 2 * RTE_ETHER_ADDR_LEN))
+				assert_true(at[i] < at[j]);
+	}
+}
+
 /* A burst of bulk_path(): frame i of it. */
 typedef struct rte_mbuf *bulk_gen(unsigned int i, bool untagged);
 
@@ -1131,14 +1166,7 @@ bulk_path(bool untagged, bulk_gen *gen)
 		assert_int_equal(over1[r], over1[0]);
 		for (k = 0; k < 2; k++) {
 			assert_int_equal(nout[r][k], nout[0][k]);
-			for (i = 0; i < nout[0][k]; i++) {
-				const struct rte_mbuf *a = out[0][k][i], *b = out[r][k][i];
-
-				assert_int_equal(rte_pktmbuf_pkt_len(a), rte_pktmbuf_pkt_len(b));
-				assert_memory_equal(rte_pktmbuf_mtod(a, const uint8_t *),
-						    rte_pktmbuf_mtod(b, const uint8_t *),
-						    rte_pktmbuf_data_len(a));
-			}
+			check_same_frames(out[0][k], out[r][k], nout[0][k]);
 		}
 	}
 	/* Port 3 is an access port: its frames left untagged. */
@@ -1752,6 +1780,91 @@ turn_burst(struct rte_mbuf **pkts, const struct rte_ether_addr *src, bool trunk)
 	}
 }
 
+/* Destination (index into the 16 behind port 2) of frame i of
+ * test_bulk_fast_misses()'s burst; 7 is the broadcast. */
+static const int miss_dst[12] = { 0, 8, 1, 8, 2, 9, 3, -1, 0, 10, 1, 8 };
+
+/* test_bulk_fast_misses()'s burst from @s: miss_dst[i], 46 + i bytes. */
+static void
+miss_burst(struct rte_mbuf **pkts, const struct rte_ether_addr *s)
+{
+	struct rte_ether_addr d;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(miss_dst); i++) {
+		d = miss_dst[i] < 0 ? bcast : vsw_test_mac((uint8_t)(0x10 + miss_dst[i]));
+		pkts[i] = frame(&d, s, -1, 46 + i);
+	}
+}
+
+/*
+ * A miss in the bulk path's lean start (bulk_fast()) does not end it: the
+ * frames whose pair the cache holds go at once, the misses after them, in
+ * their order, with the frames the lean start did not parse (from a group
+ * destination on) after those. The frames of one conversation keep their
+ * order: they all hit or all miss. Every frame is forwarded once, and the
+ * misses' pairs are cached for the next burst.
+ */
+static void
+test_bulk_fast_misses(void **state)
+{
+	/* Port 2's frames (by frame index) in the order they leave. */
+	static const int first[12] = { 0, 2, 4, 6, 1, 3, 5, 7, 8, 9, 10, 11 };
+	struct rte_ether_addr s = vsw_test_mac(0x80), d;
+	struct rte_mbuf *pkts[VSW_BURST];
+	uint64_t h0, m0, f0, fl0, l0;
+	unsigned int i, r;
+
+	(void)state;
+	add_port(1, BR, VSW_VLAN_ACCESS, 10);
+	add_port(2, BR, VSW_VLAN_ACCESS, 10);
+	add_port(3, BR, VSW_VLAN_ACCESS, 10);
+	for (i = 0; i < 16; i++) {
+		d = vsw_test_mac((uint8_t)(0x10 + i));
+		input1(2, frame(&bcast, &d, -1, 46));
+	}
+	input1(1, frame(&bcast, &s, -1, 46));
+	vsw_fdb_run(fdb, T0, 300);
+	flush_tx();
+	/* The pairs of destinations 0-3 cached (the general bulk path). */
+	for (i = 0; i < 4; i++) {
+		d = vsw_test_mac((uint8_t)(0x10 + i));
+		pkts[i] = frame(&d, &s, -1, 46);
+	}
+	pmd.l2_spread[1] = true;
+	vsw_input(&pmd, &snap, 1, pkts, 4);
+	check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 4, 0 });
+	flush_tx();
+	/* Then twice the burst: the first time 0, 2, 4 and 6 hit in the lean
+	 * start, which stops parsing at the broadcast (7); the general path
+	 * takes 1, 3 and 5 (misses) and 7-11 (8 and 10 hit, 9 and 11 miss).
+	 * The second time every pair is cached: the lean start takes 0-6. */
+	for (r = 0; r < 2; r++) {
+		h0 = pmd.pmd.pair_hits;
+		m0 = pmd.pmd.pair_misses;
+		f0 = pmd.pmd.forwarded;
+		fl0 = pmd.pmd.flooded;
+		l0 = pmd.pmd.learn_requests;
+		miss_burst(pkts, &s);
+		pmd.l2_spread[1] = true;
+		vsw_input(&pmd, &snap, 1, pkts, RTE_DIM(miss_dst));
+		assert_int_equal(pmd.pmd.pair_hits - h0, r == 0 ? 6 : 11);
+		assert_int_equal(pmd.pmd.pair_misses - m0, r == 0 ? 5 : 0);
+		assert_int_equal(pmd.pmd.forwarded - f0, 11);
+		assert_int_equal(pmd.pmd.flooded - fl0, 1);
+		assert_int_equal(pmd.pmd.learn_requests, l0);
+		check_tx((const int[]){ 1, 2, 3, -1 }, (const int[]){ 0, 12, 1 });
+		for (i = 0; i < 12; i++) {
+			int f = r == 0 ? first[i] : (int)i;
+
+			d = miss_dst[f] < 0 ? bcast : vsw_test_mac((uint8_t)(0x10 + miss_dst[f]));
+			check_frame(pmd.tx[2].pkts[i], &d, &s, -1, 46 + f);
+		}
+		check_frame(pmd.tx[3].pkts[0], &bcast, &s, -1, 46 + 7);
+		flush_tx();
+	}
+}
+
 /*
  * The bulk path's lean start (bulk_fast()) fills the output batches from
  * its own count: frames to ports 2 and 3 in turn each go to their port in
@@ -1853,6 +1966,19 @@ test_bulk_fast_batches(void **state)
 		}
 		flush_tx();
 	}
+	/* A burst that starts on the trunk, where the last one ended: the
+	 * decision kept for it (each frame through l2_forward()) holds. */
+	h0 = pmd.pmd.pair_hits;
+	d = turn_dst(1, true);
+	for (i = 0; i < 2; i++)
+		pkts[i] = frame(&d, &s, -1, 47);
+	pmd.l2_spread[1] = true;
+	vsw_input(&pmd, &snap, 1, pkts, 2);
+	assert_int_equal(pmd.pmd.pair_hits - h0, 2);
+	check_tx((const int[]){ 1, 2, 4, -1 }, (const int[]){ 0, 0, 2 });
+	for (i = 0; i < 2; i++)
+		check_frame(pmd.tx[4].pkts[i], &d, &s, 10, 47);
+	flush_tx();
 }
 
 static void
@@ -1930,6 +2056,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memo_batch_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_fast_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_fast_misses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_ring_full, setup, teardown),
 	};
 
