@@ -32,7 +32,6 @@
 #include "vsw.h"
 #include "vsw_priv.h"
 
-#define PREFETCH_AHEAD 3
 #define VID_MASK 0x0fff
 #define HDR_SIZE_ETH ((uint32_t)sizeof(struct rte_ether_hdr))
 #define HDR_SIZE_VLAN ((uint32_t)sizeof(struct rte_vlan_hdr))
@@ -720,6 +719,14 @@ pair_find(const struct vsw_pair_bucket *b, uint32_t tag, const uint64_t k[2], un
 	return (v & 0xff) == in_port ? v >> 8 : VSW_PORT_NONE;
 }
 
+/* vsw_pair_tag() of bucket @b of a table whose bucket t->from is @from. */
+static inline uint32_t
+pair_tag_from(const struct vsw_pair_tags *t, const struct vsw_pair_bucket *b,
+	      const struct vsw_pair_bucket *from)
+{
+	return b >= from ? t->after : t->before;
+}
+
 /* Evict from a full bucket once in this many pair misses. */
 #define VSW_PAIR_EVICT_INV_PROB 8
 
@@ -956,7 +963,10 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	const uint64_t vlan = (uint64_t)bm->vlan0 << 48;
 	const uint32_t max_l3 = bm->max_l3;
 	uint64_t klo[VSW_BURST], khi[VSW_BURST], k[2], w0, w1;
-	uint32_t bi[VSW_BURST];
+	/* Each frame's bucket, and the first of the buckets whose phase of
+	 * the refresh period has come (vsw_pair_tag()), as pointers: no
+	 * index to scale in the loop that reads them. */
+	const struct vsw_pair_bucket *pb[VSW_BURST], *from = &pair[tags.from];
 	uint8_t side[VSW_BURST];
 	struct fast_run fr = { .cur = VSW_PORT_NONE };
 	unsigned int i, parsed, r, left = 0;
@@ -966,8 +976,6 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 		const struct rte_mbuf *m = pkts[i];
 		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 
-		if (i + PREFETCH_AHEAD < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		if (unlikely(rte_pktmbuf_data_len(m) < HDR_SIZE_ETH || (p[0] & 1) ||
 			     ether_type(p) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) ||
 			     rte_pktmbuf_pkt_len(m) - HDR_SIZE_ETH > max_l3))
@@ -977,14 +985,14 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 		side[i] = (uint8_t)pair_key_v(w0, w1, vlan, k);
 		klo[i] = k[0];
 		khi[i] = k[1];
-		bi[i] = pair_bucket(VSW_PAIR_BUCKETS - 1, k);
-		rte_prefetch0(&pair[bi[i]]);
+		pb[i] = &pair[pair_bucket(VSW_PAIR_BUCKETS - 1, k)];
+		rte_prefetch0(pb[i]);
 	}
 	parsed = i;
 	/* Changes of bucket, apart: a loop the compiler vectorizes. */
 	r = parsed != 0;
 	for (i = 1; i < parsed; i++)
-		r += bi[i] != bi[i - 1];
+		r += pb[i] != pb[i - 1];
 	*runs += r;
 	if (bm->out < VSW_MAX_PORTS)
 		fast_run_take(pmd, &fr, bm->out, bm->out_fast);
@@ -992,14 +1000,14 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	 * front: two loops of one body, so that the usual burst, all hits,
 	 * runs the first, which holds no count of misses. */
 	for (i = 0; i < parsed; i++) {
-		out = pair_find(&pair[bi[i]], vsw_pair_tag(&tags, bi[i]),
+		out = pair_find(pb[i], pair_tag_from(&tags, pb[i], from),
 				(const uint64_t[2]){ klo[i], khi[i] }, side[i], in_port);
 		if (unlikely(out == VSW_PORT_NONE))
 			break;
 		bulk_fast_send(pmd, snap, br_id, in_port, bm, &fr, pkts[i], out);
 	}
 	for (; i < parsed; i++) {
-		out = pair_find(&pair[bi[i]], vsw_pair_tag(&tags, bi[i]),
+		out = pair_find(pb[i], pair_tag_from(&tags, pb[i], from),
 				(const uint64_t[2]){ klo[i], khi[i] }, side[i], in_port);
 		if (out == VSW_PORT_NONE) {
 			pkts[left++] = pkts[i];	/* left <= i */
@@ -1102,8 +1110,6 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
 
-		if (i + PREFETCH_AHEAD < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		if (likely(untagged && rte_pktmbuf_data_len(pkts[i]) >= HDR_SIZE_ETH &&
 			   ether_type(p) != rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN))) {
 			/* l2_parse() of an untagged frame, with the port's
@@ -1669,8 +1675,6 @@ flow_run(struct vsw_pmd *pmd, struct flow_burst *fb, struct rte_mbuf **pkts, uin
 
 	for (i = 0; i < n; i++) {
 		m = pkts[i];
-		if (i + PREFETCH_AHEAD < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		if (unlikely(vsw_flow_key_extract(m, fb->in_port, &keys[k]) != 0)) {
 			drop(pmd, fb->in_port, VSW_DROP_MALFORMED, m);
 			continue;
@@ -1975,8 +1979,6 @@ l2_run(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id, uin
 	}
 	memo->misses = 0;
 	for (i = 0; i < n; i++) {
-		if (i + PREFETCH_AHEAD < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		if (!memo_forward(pmd, memo, pkts[i]))
 			input_one(pmd, snap, br_id, in_port, pkts[i], fdb, memo);
 	}
@@ -2012,14 +2014,12 @@ vsw_input(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t in_port
 	}
 	pmd->in_port = in_port;
 	ctr = &pmd->ctr[in_port];
-	/* The first frames' headers on their way, with the mbufs' first lines
-	 * that the byte count reads anyway. */
-	for (i = 0; i < n && i < PREFETCH_AHEAD; i++) {
+	/* Every frame's header on its way, from the mbuf's first line that
+	 * the byte count reads anyway: the stages below read them in turn. */
+	for (i = 0; i < n; i++) {
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	}
-	for (; i < n; i++)
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	ctr->rx_packets += n;
 	ctr->rx_bytes += bytes;
 
