@@ -251,6 +251,13 @@ void vsw_fdb_bulk(struct vsw_fdb *fdb, const struct vsw_fdb_key *src, unsigned i
 		  uint16_t *out, struct vsw_fdb_bulk_result *res);
 
 /**
+ * Fast path: start loading the table's lines for @p k (its two candidate
+ * buckets), for a vsw_fdb_bulk() of it a little later, whose reads then
+ * find them on their way or in the cache. Reads nothing, changes nothing.
+ */
+void vsw_fdb_prefetch(const struct vsw_fdb *fdb, const struct vsw_fdb_key *k);
+
+/**
  * Fast path: a number that every FDB of the process changes (with release
  * order) after each change that can make a key already present answer
  * otherwise: a move, a removal (aging, delete, flush), a static entry set

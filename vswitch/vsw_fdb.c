@@ -562,6 +562,16 @@ vsw_fdb_learn(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vl
 }
 
 void
+vsw_fdb_prefetch(const struct vsw_fdb *fdb, const struct vsw_fdb_key *k)
+{
+	uint32_t b1, b2;
+
+	candidates(fdb, pack_key(k), &b1, &b2);
+	rte_prefetch0(&fdb->buckets[b1]);
+	rte_prefetch0(&fdb->buckets[b2]);
+}
+
+void
 vsw_fdb_bulk(struct vsw_fdb *fdb, const struct vsw_fdb_key *src, unsigned int n_src,
 	     uint16_t port, uint32_t now, const struct vsw_fdb_key *dst, unsigned int n_dst,
 	     uint16_t *out, struct vsw_fdb_bulk_result *res)

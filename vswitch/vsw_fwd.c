@@ -859,6 +859,18 @@ bulk_fast_out(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 	return eg.out_tci == f.wire && eg.max_l3 >= max_l3;
 }
 
+/* vsw_fdb_prefetch() of the FDB keys @lo and @hi (a conversation's). */
+static inline void
+fdb_prefetch_pair(const struct vsw_fdb *fdb, uint64_t lo, uint64_t hi)
+{
+	struct vsw_fdb_key k[2];
+
+	memcpy(&k[0], &lo, sizeof(k[0]));
+	memcpy(&k[1], &hi, sizeof(k[1]));
+	vsw_fdb_prefetch(fdb, &k[0]);
+	vsw_fdb_prefetch(fdb, &k[1]);
+}
+
 /*
  * What bulk_fast() holds of the run of frames it is in: their output port
  * and where its batch's next frame goes, up to where the port's decision
@@ -956,7 +968,7 @@ bulk_fast_send(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br
 static __rte_noinline uint16_t
 bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	  uint16_t in_port, struct rte_mbuf **pkts, uint16_t n, struct vsw_bulk_memo *bm,
-	  unsigned int *runs, uint16_t *missed)
+	  unsigned int *runs, uint16_t *missed, const struct vsw_fdb *fdb)
 {
 	const struct vsw_pair_tags tags = vsw_pair_tags(pmd->pair_epoch << 8, pair_tick(pmd));
 	const struct vsw_pair_bucket *pair = pmd->pair;
@@ -1010,6 +1022,9 @@ bulk_fast(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 		out = pair_find(pb[i], pair_tag_from(&tags, pb[i], from),
 				(const uint64_t[2]){ klo[i], khi[i] }, side[i], in_port);
 		if (out == VSW_PORT_NONE) {
+			/* Its two FDB keys on their way while the hits after
+			 * it go: vsw_fdb_bulk() reads them next. */
+			fdb_prefetch_pair(fdb, klo[i], khi[i]);
 			pkts[left++] = pkts[i];	/* left <= i */
 			continue;
 		}
@@ -1087,7 +1102,7 @@ input_l2_bulk(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_
 		vlan0 = bm->vlan0;
 		max_l3 = bm->max_l3;
 		if (untagged) {
-			i = bulk_fast(pmd, snap, br_id, in_port, pkts, n, bm, &runs, &missed);
+			i = bulk_fast(pmd, snap, br_id, in_port, pkts, n, bm, &runs, &missed, fdb);
 			if (missed == 0 && i == n)
 				return runs;
 			/* The misses, then the frames it did not parse. */
