@@ -673,15 +673,12 @@ pair_key(uint64_t w0, uint64_t w1, uint16_t vlan, uint64_t k[2])
 	return pair_key_v(w0, w1, (uint64_t)vlan << 48, k);
 }
 
-/*
- * The bucket index of the conversation @k, the same for both directions. A
- * product, not only CRC: CRC is linear, and the two addresses of a mix
- * often differ in the same bits, which would cancel out.
- */
+/* The bucket index of the conversation @k in a table of mask + 1 buckets
+ * (vsw_pair_hash()). */
 static inline uint32_t
 pair_bucket(uint32_t mask, const uint64_t k[2])
 {
-	return vsw_crc_8byte(k[0] * 0x9e3779b97f4a7c15ull ^ k[1], VSW_EMC_SEED) & mask;
+	return vsw_pair_hash(k) & mask;
 }
 
 /* The one bucket of every conversation while the cache is off (the burst's

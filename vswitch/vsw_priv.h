@@ -244,6 +244,18 @@ _Static_assert(VSW_MAX_PORTS <= 256, "a pair way's ports are 8 bits");
 _Static_assert(VSW_PAIR_BUCKETS % 256 == 0, "pair buckets: whole phases");
 
 /*
+ * The hash of the conversation whose FDB keys are @k (the lower first),
+ * the same for both directions; its low bits pick the pair cache's bucket.
+ * A product, not only CRC: CRC is linear, and the two addresses of a mix
+ * often differ in the same bits, which would cancel out.
+ */
+static inline uint32_t
+vsw_pair_hash(const uint64_t k[2])
+{
+	return vsw_crc_8byte(k[0] * 0x9e3779b97f4a7c15ull ^ k[1], VSW_EMC_SEED);
+}
+
+/*
  * What a burst needs to tag buckets (vsw_pair_tag()), taken once a burst:
  * the tag of a bucket whose phase of the refresh period has not come yet
  * in this period (the epoch's, and the period's count modulo 128), the tag

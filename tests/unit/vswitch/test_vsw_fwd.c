@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "vsw.h"
+#include "vsw_priv.h"
 #include "vsw_test_eal.h"
 
 #define T0 1000u
@@ -1521,6 +1522,82 @@ pair_spread(void)
 	assert_int_equal(pmd.pmd.pair_hits, h0 + 2 * VSW_BURST);
 }
 
+/* The FDB key of @m in VLAN @vlan, as the pair cache keeps it. */
+static uint64_t
+fdb_key(const struct rte_ether_addr *m, uint16_t vlan)
+{
+	uint64_t k = 0;
+
+	memcpy(&k, m, RTE_ETHER_ADDR_LEN);
+	return k | (uint64_t)vlan << 48;
+}
+
+/*
+ * A bucket's generation steps exactly when the refresh period reaches the
+ * bucket's phase (vsw_pair_tag(): the buckets from the phase's first on):
+ * a conversation cached in the first bucket of a phase hits one tick before
+ * it and misses (once, to refresh) at it. On an access port (the lean
+ * start) and on a trunk (the general bulk path).
+ */
+static void
+test_pair_phase_edge(void **state)
+{
+	struct rte_ether_addr s = vsw_test_mac(0x80), d = { .addr_bytes = { 0x02, 0xed } };
+	struct rte_mbuf *pkts[4];
+	uint64_t k[2], period, h0, m0;
+	uint32_t b = 0, j, phase;
+	unsigned int trunk, r, i;
+
+	(void)state;
+	/* A destination whose conversation with s (VLAN 10) falls in the
+	 * first bucket of a phase other than the first. */
+	for (j = 0; j < 1u << 16; j++) {
+		d.addr_bytes[4] = (uint8_t)(j >> 8);
+		d.addr_bytes[5] = (uint8_t)j;
+		k[0] = RTE_MIN(fdb_key(&s, 10), fdb_key(&d, 10));
+		k[1] = RTE_MAX(fdb_key(&s, 10), fdb_key(&d, 10));
+		b = vsw_pair_hash(k) & (VSW_PAIR_BUCKETS - 1);
+		if (b != 0 && b % VSW_PAIR_PHASE_BUCKETS == 0)
+			break;
+	}
+	assert_true(j < 1u << 16);
+	/* Its phase comes at tick 256 - phase of each period. */
+	phase = b / VSW_PAIR_PHASE_BUCKETS;
+	add_port(1, BR, VSW_VLAN_ACCESS, 10);
+	add_port(2, BR, VSW_VLAN_ACCESS, 10);
+	for (trunk = 0; trunk < 2; trunk++) {
+		if (trunk) {
+			snap.ports[1].vlan.mode = VSW_VLAN_TRUNK;
+			snap.ports[1].vlan.tag = 0;
+			snap.generation++;
+		}
+		input1(1, frame(&bcast, &s, trunk ? 10 : -1, 46));
+		input1(2, frame(&bcast, &d, -1, 46));
+		vsw_fdb_run(fdb, T0, 300);
+		flush_tx();
+		/* A tick before the phase, in the next period. */
+		period = (pmd.now_tsc >> pmd.pair_tick_shift >> 8) + 1;
+		pmd.now_tsc = (period * 256 + 255 - phase) << pmd.pair_tick_shift;
+		/* Caches, hits; at the phase misses, hits. */
+		for (r = 0; r < 4; r++) {
+			if (r == 2)
+				pair_period(1);
+			h0 = pmd.pmd.pair_hits;
+			m0 = pmd.pmd.pair_misses;
+			for (i = 0; i < RTE_DIM(pkts); i++)
+				pkts[i] = frame(&d, &s, trunk ? 10 : -1, 46 + i);
+			pmd.l2_spread[1] = true;
+			vsw_input(&pmd, &snap, 1, pkts, RTE_DIM(pkts));
+			check_tx((const int[]){ 1, 2, -1 }, (const int[]){ 0, RTE_DIM(pkts) });
+			for (i = 0; i < RTE_DIM(pkts); i++)
+				check_frame(pmd.tx[2].pkts[i], &d, &s, -1, 46 + i);
+			flush_tx();
+			assert_int_equal(pmd.pmd.pair_hits - h0, r % 2 ? RTE_DIM(pkts) : 0);
+			assert_int_equal(pmd.pmd.pair_misses - m0, r % 2 ? 0 : RTE_DIM(pkts));
+		}
+	}
+}
+
 /*
  * The MAC-pair cache holds a conversation in one way for both directions,
  * but each direction's frames hit only after one of them looked its own
@@ -2053,6 +2130,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pair_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_conversation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pair_refresh_aging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pair_phase_edge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memo_batch_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_fast_batches, setup, teardown),
