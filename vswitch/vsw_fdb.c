@@ -561,14 +561,21 @@ vsw_fdb_learn(struct vsw_fdb *fdb, const struct rte_ether_addr *mac, uint16_t vl
 	return vsw_fdb_learn_req(fdb, mac, vlan, port, now) != VSW_LEARN_NONE;
 }
 
+/* candidates() of @k, both lines on their way. */
+static inline void
+candidates_prefetch(const struct vsw_fdb *fdb, uint64_t k, uint32_t *b1, uint32_t *b2)
+{
+	candidates(fdb, k, b1, b2);
+	rte_prefetch0(&fdb->buckets[*b1]);
+	rte_prefetch0(&fdb->buckets[*b2]);
+}
+
 void
 vsw_fdb_prefetch(const struct vsw_fdb *fdb, const struct vsw_fdb_key *k)
 {
 	uint32_t b1, b2;
 
-	candidates(fdb, pack_key(k), &b1, &b2);
-	rte_prefetch0(&fdb->buckets[b1]);
-	rte_prefetch0(&fdb->buckets[b2]);
+	candidates_prefetch(fdb, pack_key(k), &b1, &b2);
 }
 
 void
@@ -589,9 +596,7 @@ vsw_fdb_bulk(struct vsw_fdb *fdb, const struct vsw_fdb_key *src, unsigned int n_
 	 * is read: the misses of a large table overlap. */
 	for (i = 0; i < n; i++) {
 		k[i] = i < n_src ? pack_key(&src[i]) : pack_key(&dst[i - n_src]);
-		candidates(fdb, k[i], &b1[i], &b2[i]);
-		rte_prefetch0(&fdb->buckets[b1[i]]);
-		rte_prefetch0(&fdb->buckets[b2[i]]);
+		candidates_prefetch(fdb, k[i], &b1[i], &b2[i]);
 	}
 	for (i = 0; i < n_src; i++) {
 		if (!learnable(&src[i].mac))

@@ -837,6 +837,15 @@ bulk_hit(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id, u
 #define BULK_PAIR (UINT8_MAX - 2)	/* its pair was in the cache */
 _Static_assert(VSW_BURST <= VSW_FDB_BULK_MAX && VSW_BURST < BULK_PAIR, "bulk indices");
 
+/* The l2_frame of an untagged frame of @l3_size bytes past its header, in
+ * VLAN @vlan: what l2_parse() makes of the frames bulk_fast() takes. */
+static inline struct l2_frame
+untagged_frame(uint16_t vlan, uint32_t l3_size)
+{
+	return (struct l2_frame){ .hdr_size = HDR_SIZE_ETH, .vlan = vlan, .tci = vlan,
+				  .wire = TCI_NONE, .l3_size = l3_size };
+}
+
 /*
  * Whether every frame that bulk_fast() takes on @in_port (untagged, in VLAN
  * @vlan, at most @max_l3 bytes past its header) leaves @out as it came:
@@ -848,8 +857,7 @@ static bool
 bulk_fast_out(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br_id,
 	      uint16_t in_port, uint16_t out, uint16_t vlan, uint32_t max_l3)
 {
-	const struct l2_frame f = { .hdr_size = HDR_SIZE_ETH, .vlan = vlan, .tci = vlan,
-				    .wire = TCI_NONE };
+	const struct l2_frame f = untagged_frame(vlan, 0);
 	struct bulk_egress eg;
 
 	bulk_egress(pmd, snap, br_id, in_port, out, &f, &eg);
@@ -935,8 +943,7 @@ bulk_fast_send(struct vsw_pmd *pmd, const struct vsw_snapshot *snap, uint16_t br
 		return;
 	}
 	fast = fast_run_put(pmd, fr);
-	f = (struct l2_frame){ .hdr_size = HDR_SIZE_ETH, .vlan = bm->vlan0, .tci = bm->vlan0,
-			       .wire = TCI_NONE, .l3_size = rte_pktmbuf_pkt_len(m) - HDR_SIZE_ETH };
+	f = untagged_frame(bm->vlan0, rte_pktmbuf_pkt_len(m) - HDR_SIZE_ETH);
 	l2_forward(pmd, snap, br_id, in_port, m, &f, out, NULL);
 	fast_run_take(pmd, fr, out, fast);
 	fr->slow++;
