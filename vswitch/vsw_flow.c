@@ -640,6 +640,9 @@ vsw_flow_table_lookup_burst(const struct vsw_flow_table *table,
 	 * sits before every further one's too, and the search is over. */
 	for (i = 0; i < table->n_subtables && worst >= rank(table->subtables[i].first); i++) {
 		st = &table->subtables[i];
+		/* One case per usual word count, the same call in each: each
+		 * inlines subtable_burst() with a constant n, so that its
+		 * mask and hash loops unroll (the default loops at run time). */
 		switch (st->n_words) {
 		case 1:
 			worst = subtable_burst(table->rules, st, keys, n, rules, 1);
